@@ -1,0 +1,1 @@
+"""Pure functions from bytes/text to typed records: no database, no Prefect, no network."""

@@ -1,0 +1,52 @@
+"""Opening the newsmon database: WAL mode, a busy timeout, migrations applied."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from newsmon import migrations
+from newsmon.errors import StoreError
+
+LOGGER = logging.getLogger(__name__)
+
+DEFAULT_DB = Path("data") / "newsmon.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with seconds, e.g. ``2025-09-02T14:03:11+00:00``."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def open_db(path: str | os.PathLike[str] = DEFAULT_DB, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+    Raises :class:`StoreError` with a sentence a person can act on when the file cannot
+    be created or written.
+    """
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for the database {p}: {exc.strerror}") from None
+    try:
+        conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        if db.journal_mode != "wal":
+            db.enable_wal()
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if migrate:
+            applied = migrations.apply(db)
+            if applied:
+                LOGGER.info("applied migrations: %s", ", ".join(applied))
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the database {p}: {exc}") from None
+    return db

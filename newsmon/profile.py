@@ -1,0 +1,272 @@
+"""Topic profiles: everything newsmon knows about one story lives in a TOML file.
+
+The code is topic-agnostic; a profile names the feeds, the words that make an article
+on-topic, the actors and places (with aliases and coordinates), and the facts to track.
+See ``seeds/chicago-immigration-2025.toml`` for a complete, commented example.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsmon.errors import ProfileError
+
+LOGGER = logging.getLogger(__name__)
+
+#: The profile used when none is given: the first topic, shipped in ``seeds/``.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROFILE = PROJECT_ROOT / "seeds" / "chicago-immigration-2025.toml"
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    url: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person or organisation. ``name`` is the canonical form stored in events."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "organization"  # person | organization | government | group
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    aliases: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    kind: str = "place"
+
+
+@dataclass(frozen=True)
+class RelevanceSpec:
+    """What makes an article on-topic.
+
+    ``anchors`` pin the story down (usually places: an article about the National Guard
+    in Memphis shares the themes but none of the anchors). ``themes`` are the subject
+    words. An article is relevant when its combined score reaches ``threshold`` and it
+    mentions at least ``min_anchor_hits`` distinct anchors.
+    """
+
+    anchors: tuple[str, ...]
+    themes: tuple[str, ...]
+    negative: tuple[str, ...] = ()
+    threshold: float = 0.45
+    min_anchor_hits: int = 1
+    min_theme_hits: int = 2
+    seed_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class FetchSpec:
+    timeout: float = 20.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    per_host_delay: float = 0.0
+    max_articles_per_run: int = 500
+    user_agent: str = "newsmon/0.1 (+https://github.com/newsmon/newsmon; self-hosted news monitor)"
+
+
+@dataclass(frozen=True)
+class TopicProfile:
+    id: str
+    name: str
+    path: Path
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    feeds: tuple[FeedSpec, ...] = ()
+    seed_paths: tuple[Path, ...] = ()
+    relevance: RelevanceSpec = field(default_factory=lambda: RelevanceSpec((), ()))
+    actors: tuple[Actor, ...] = ()
+    places: tuple[Place, ...] = ()
+    fetch: FetchSpec = field(default_factory=FetchSpec)
+    allow_private_hosts: bool = False
+    notify: tuple[str, ...] = ()
+    #: The whole parsed TOML, for sections that other modules read themselves
+    #: (``[[facts]]`` for alerts, ``[digest]`` for delivery, ...).
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def section(self, name: str) -> Any:
+        return self.raw.get(name)
+
+
+def _strs(value: Any, where: str, path: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileError(path, f"{where} must be a list of strings")
+    return tuple(v for v in value if v.strip())
+
+
+def _table(raw: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ProfileError(path, f"[{key}] must be a table")
+    return value
+
+
+def _tables(raw: Mapping[str, Any], key: str, path: str) -> list[Mapping[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise ProfileError(path, f"[[{key}]] must be an array of tables")
+    return value
+
+
+def _number(value: Any, where: str, path: str, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProfileError(path, f"{where} must be a number, not {value!r}")
+    return float(value)
+
+
+def expand_env(value: str) -> str:
+    """Expand ``$VAR``/``${VAR}`` so secrets stay in the environment, not in files."""
+    return os.path.expandvars(value)
+
+
+def load_profile(path: str | os.PathLike[str] | None = None) -> TopicProfile:
+    """Read and validate a topic profile. Raises :class:`ProfileError` with the reason."""
+    p = Path(path) if path is not None else DEFAULT_PROFILE
+    sp = str(p)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(sp, "file not found") from None
+    except OSError as exc:
+        raise ProfileError(sp, f"cannot read: {exc.strerror}") from None
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProfileError(sp, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(sp, f"invalid TOML: {exc}") from None
+    return profile_from_dict(raw, p)
+
+
+def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
+    sp = str(path)
+    topic = _table(raw, "topic", sp)
+    topic_id = topic.get("id")
+    if not isinstance(topic_id, str) or not topic_id.strip():
+        raise ProfileError(sp, "[topic] needs an id (a short name such as 'chicago-2025')")
+    name = topic.get("name", topic_id)
+    if not isinstance(name, str):
+        raise ProfileError(sp, "[topic] name must be a string")
+
+    feeds = []
+    for i, f in enumerate(_tables(raw, "feeds", sp)):
+        url = f.get("url")
+        if not isinstance(url, str) or not url.strip():
+            raise ProfileError(sp, f"feeds[{i}] needs a url")
+        feeds.append(FeedSpec(url=url.strip(), name=f.get("name")))
+
+    base = path.parent
+    seed_paths: list[Path] = []
+    for pattern in _strs(topic.get("seeds"), "[topic] seeds", sp):
+        matches = sorted(glob.glob(str(base / pattern)))
+        if not matches:
+            raise ProfileError(sp, f"seed pattern {pattern!r} matches no file")
+        seed_paths.extend(Path(m) for m in matches)
+
+    rel = _table(raw, "relevance", sp)
+    relevance = RelevanceSpec(
+        anchors=_strs(rel.get("anchors"), "[relevance] anchors", sp),
+        themes=_strs(rel.get("themes"), "[relevance] themes", sp),
+        negative=_strs(rel.get("negative"), "[relevance] negative", sp),
+        threshold=_number(rel.get("threshold"), "[relevance] threshold", sp, 0.45),
+        min_anchor_hits=int(_number(rel.get("min_anchor_hits"), "min_anchor_hits", sp, 1)),
+        min_theme_hits=int(_number(rel.get("min_theme_hits"), "min_theme_hits", sp, 2)),
+        seed_weight=_number(rel.get("seed_weight"), "[relevance] seed_weight", sp, 0.5),
+    )
+    if not relevance.themes:
+        raise ProfileError(sp, "[relevance] needs at least one theme keyword")
+    if not 0.0 <= relevance.threshold <= 1.0:
+        raise ProfileError(sp, "[relevance] threshold must be between 0 and 1")
+
+    actors = []
+    for i, a in enumerate(_tables(raw, "actors", sp)):
+        if not isinstance(a.get("name"), str):
+            raise ProfileError(sp, f"actors[{i}] needs a name")
+        actors.append(
+            Actor(
+                name=a["name"],
+                aliases=_strs(a.get("aliases"), f"actors[{i}].aliases", sp),
+                kind=str(a.get("kind", "organization")),
+                role=a.get("role"),
+            )
+        )
+    places = []
+    for i, pl in enumerate(_tables(raw, "places", sp)):
+        if not isinstance(pl.get("name"), str):
+            raise ProfileError(sp, f"places[{i}] needs a name")
+        lat, lon = pl.get("lat"), pl.get("lon")
+        places.append(
+            Place(
+                name=pl["name"],
+                aliases=_strs(pl.get("aliases"), f"places[{i}].aliases", sp),
+                lat=None if lat is None else _number(lat, f"places[{i}].lat", sp, 0.0),
+                lon=None if lon is None else _number(lon, f"places[{i}].lon", sp, 0.0),
+                kind=str(pl.get("kind", "place")),
+            )
+        )
+
+    fe = _table(raw, "fetch", sp)
+    dflt = FetchSpec()
+    fetch = FetchSpec(
+        timeout=_number(fe.get("timeout"), "[fetch] timeout", sp, dflt.timeout),
+        max_bytes=int(_number(fe.get("max_bytes"), "[fetch] max_bytes", sp, dflt.max_bytes)),
+        max_redirects=int(
+            _number(fe.get("max_redirects"), "[fetch] max_redirects", sp, dflt.max_redirects)
+        ),
+        per_host_delay=_number(
+            fe.get("per_host_delay"), "[fetch] per_host_delay", sp, dflt.per_host_delay
+        ),
+        max_articles_per_run=int(
+            _number(
+                fe.get("max_articles_per_run"),
+                "[fetch] max_articles_per_run",
+                sp,
+                dflt.max_articles_per_run,
+            )
+        ),
+        user_agent=str(fe.get("user_agent", dflt.user_agent)),
+    )
+    if fetch.timeout <= 0 or fetch.max_bytes <= 0:
+        raise ProfileError(sp, "[fetch] timeout and max_bytes must be positive")
+
+    notify = _strs(_table(raw, "digest", sp).get("notify"), "[digest] notify", sp)
+    allow_private = topic.get("allow_private_hosts", False)
+    if not isinstance(allow_private, bool):
+        raise ProfileError(sp, "[topic] allow_private_hosts must be true or false")
+
+    return TopicProfile(
+        id=topic_id.strip(),
+        name=name,
+        path=path,
+        description=str(topic.get("description", "")),
+        language=str(topic.get("language", "en")),
+        timezone=str(topic.get("timezone", "UTC")),
+        feeds=tuple(feeds),
+        seed_paths=tuple(seed_paths),
+        relevance=relevance,
+        actors=tuple(actors),
+        places=tuple(places),
+        fetch=fetch,
+        allow_private_hosts=allow_private,
+        notify=notify,
+        raw=raw,
+    )
