@@ -33,6 +33,7 @@ class FeedItem:
     url: str
     title: str | None = None
     published: str | None = None  # ISO 8601, or None when the feed gives none
+    updated: str | None = None  # ISO 8601 <updated>/<atom:updated>, when the feed says
     summary: str | None = None
     guid: str | None = None
 
