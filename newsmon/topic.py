@@ -1,0 +1,30 @@
+"""Models built once per topic profile (cached): the relevance model and its seeds."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.relevance import RelevanceModel, build_model
+from extractors.seeds import parse_seed
+from newsmon.profile import TopicProfile
+
+
+@lru_cache(maxsize=8)
+def relevance_model(profile: TopicProfile) -> RelevanceModel:
+    """The profile's keywords plus its seed corpus, compiled for :func:`score`."""
+    r = profile.relevance
+    seed_texts = [
+        parse_seed(Path(p).read_text(encoding="utf-8"), Path(p).name).text
+        for p in profile.seed_paths
+    ]
+    return build_model(
+        anchors=r.anchors,
+        themes=r.themes,
+        negative=r.negative,
+        seed_texts=seed_texts,
+        threshold=r.threshold,
+        min_anchor_hits=r.min_anchor_hits,
+        min_theme_hits=r.min_theme_hits,
+        seed_weight=r.seed_weight,
+    )

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from newsmon import store
+
+
+def test_failures_are_counted_resolved_and_retried(fresh_db) -> None:
+    with fresh_db.atomic():
+        store.record_failure(fresh_db, "http://a/1", "fetch", "HTTP 500", retryable=True)
+        store.record_failure(fresh_db, "http://a/1", "fetch", "timed out", retryable=True)
+        store.record_failure(fresh_db, "http://a/2", "fetch", "HTTP 404", retryable=False)
+    rows = {r["url"]: r for r in fresh_db.query("select * from failures")}
+    assert rows["http://a/1"]["attempts"] == 2 and rows["http://a/1"]["error"] == "timed out"
+    pending = store.pending_failures(fresh_db, ["fetch"])
+    assert [p.url for p in pending] == ["http://a/1"]  # the 404 is not retried
+    assert store.pending_failures(fresh_db, ["fetch"], max_attempts=2) == []
+    with fresh_db.atomic():
+        assert store.resolve_failures(fresh_db, "http://a/1") == 1
+    assert store.pending_failures(fresh_db, ["fetch"]) == []
+    row = fresh_db["failures"].get(rows["http://a/1"]["id"])
+    assert row["resolved_at"] is not None  # resolved, not deleted: nothing is forgotten
+
+
+def test_feed_failure_keeps_the_previous_validators(fresh_db) -> None:
+    url = "http://feeds.example/rss"
+    with fresh_db.atomic():
+        store.record_feed_poll(fresh_db, url, name="x", status=200, etag='"v1"', last_modified="lm")
+        store.record_feed_poll(fresh_db, url, name="x", status=500, error="HTTP 500")
+    state = store.feed_state(fresh_db, url)
+    assert state.etag == '"v1"' and state.last_modified == "lm"
+    assert state.consecutive_failures == 1
+    with fresh_db.atomic():
+        store.record_feed_poll(fresh_db, url, name="x", status=200, etag='"v2"')
+    assert store.feed_state(fresh_db, url).consecutive_failures == 0
+    assert fresh_db["feeds"].count == 1
+
+
+def test_known_urls_matches_url_or_canonical(fresh_db) -> None:
+    fresh_db["articles"].insert(
+        {"url": "http://a/x?utm_source=rss", "canonical_url": "http://a/x", "status": "relevant"}
+    )
+    found = store.known_urls(fresh_db, ["http://a/x", "http://a/x?utm_source=rss", "http://b/"])
+    assert set(found) == {"http://a/x", "http://a/x?utm_source=rss"}
