@@ -8,6 +8,9 @@ import logging
 import click
 
 from newsmon import __version__
+from newsmon.db import DEFAULT_DB, open_db
+from newsmon.errors import ProfileError, StoreError
+from newsmon.profile import TopicProfile, load_profile
 
 
 @click.group()
@@ -17,6 +20,125 @@ def cli(verbose: int) -> None:
     """newsmon: follow one news story across many outlets, in one SQLite file."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _load_profile_or_fail(topic: str | None) -> TopicProfile:
+    try:
+        return load_profile(topic)
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _check_db_or_fail(db: str) -> None:
+    try:
+        open_db(db).close()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.option(
+    "--topic",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Topic profile (TOML). Default: the bundled Chicago 2025 profile.",
+)
+@click.option("--db", default=str(DEFAULT_DB), show_default=True, help="SQLite database file.")
+@click.option(
+    "--feed", "feeds", multiple=True, help="Poll this feed instead of the profile's (repeatable)."
+)
+@click.option(
+    "--allow-private-hosts",
+    is_flag=True,
+    help="Allow feeds and pages on private, loopback and link-local addresses.",
+)
+@click.option(
+    "--per-host-delay",
+    type=float,
+    default=None,
+    help="Seconds between two requests to one host (default: the profile's).",
+)
+def run(
+    topic: str | None,
+    db: str,
+    feeds: tuple[str, ...],
+    allow_private_hosts: bool,
+    per_host_delay: float | None,
+) -> None:
+    """Run the monitor once: poll feeds, fetch new articles, store events and alerts.
+
+    Exit status 0 when the run completed, even if some feeds or pages failed (they are
+    recorded in the failures table and retried next run).
+
+    Example:
+
+        newsmon run --db data/newsmon.db --feed https://example.org/rss.xml
+    """
+    _load_profile_or_fail(topic)
+    _check_db_or_fail(db)
+    from flows.monitor import monitor
+
+    result = monitor(
+        topic=topic,
+        db=db,
+        feeds=list(feeds) or None,
+        allow_private_hosts=allow_private_hosts,
+        per_host_delay=per_host_delay,
+    )
+    click.echo(format_counts(result))
+
+
+def format_counts(result: dict[str, object]) -> str:
+    """A run's counts as a few aligned lines for the terminal."""
+    rows = [
+        ("feeds polled", result["feeds_polled"]),
+        ("items seen", result["items_seen"]),
+        ("new articles", result["new_articles"]),
+        ("  relevant", result["relevant"]),
+        ("  duplicates", result["duplicates"]),
+        ("  off-topic", result["off_topic"]),
+        ("rewritten articles", result["updated_articles"]),
+        ("events", result["events"]),
+        ("alerts", result["alerts"]),
+        ("errors", result["errors"]),
+    ]
+    lines = [f"run {result['run_id']} ({result['topic']}): {result['status']}"]
+    lines += [f"  {name:<20}{value:>6}" for name, value in rows]
+    errors = result.get("error_messages") or []
+    assert isinstance(errors, list)
+    if errors:
+        lines.append("  errors (recorded in the failures table; retried next run when retryable):")
+        lines += [f"    - {m}" for m in errors[:10]]
+        if len(errors) > 10:
+            lines.append(f"    - … and {len(errors) - 10} more")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option(
+    "--db",
+    default=str(DEFAULT_DB),
+    show_default=True,
+    help="Where to write the demo database (replaced if it holds a previous demo).",
+)
+@click.option("--keep-serving", is_flag=True, help="Keep the fake news site up until Ctrl-C.")
+def demo(db: str, keep_serving: bool) -> None:
+    """The whole pipeline offline, on a bundled fake news site.
+
+    Serves several fake outlets on 127.0.0.1, runs the monitor, publishes more
+    articles (follow-ups, syndicated copies, a rewritten story), runs again, writes a
+    digest, and prints how to open the result in Datasette.
+
+    Example:
+
+        newsmon demo && datasette data/newsmon.db -m data/metadata.yml
+    """
+    from newsmon.demo import DemoError, run_demo
+
+    try:
+        run_demo(db, echo=click.echo, keep_serving=keep_serving)
+    except (DemoError, StoreError, ProfileError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 # Commands defined in other modules register here, one line each.

@@ -24,7 +24,9 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def open_db(path: str | os.PathLike[str] = DEFAULT_DB, *, migrate: bool = True) -> sqlite_utils.Database:
+def open_db(
+    path: str | os.PathLike[str] = DEFAULT_DB, *, migrate: bool = True
+) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
     Raises :class:`StoreError` with a sentence a person can act on when the file cannot

@@ -62,7 +62,7 @@ def test_missing_and_non_utf8_profiles(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="file not found"):
         load_profile(tmp_path / "nope.toml")
     bad = tmp_path / "latin.toml"
-    bad.write_bytes(b"[topic]\nid = \"caf\xe9\"\n")
+    bad.write_bytes(b'[topic]\nid = "caf\xe9"\n')
     with pytest.raises(ProfileError, match="not UTF-8"):
         load_profile(bad)
 

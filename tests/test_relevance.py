@@ -61,8 +61,11 @@ def test_empty_text_is_off_topic(profile) -> None:
 @pytest.mark.parametrize(
     ("text", "relevant"),
     [
-        ("Toxic algal bloom in Lake Erie: microcystin detected near the Toledo intake; "
-         "phosphorus runoff from fertilizer feeds the cyanobacteria, NOAA said.", True),
+        (
+            "Toxic algal bloom in Lake Erie: microcystin detected near the Toledo intake; "
+            "phosphorus runoff from fertilizer feeds the cyanobacteria, NOAA said.",
+            True,
+        ),
         (ON_TOPIC, False),
     ],
 )

@@ -34,7 +34,9 @@ def test_body_without_headline_keeps_its_first_paragraph() -> None:
 
 
 def test_crlf_bom_and_trailing_blank_lines() -> None:
-    doc = parse_seed("\ufeffShort Headline Here Today\r\nBody one.\r\n\r\nBody two.\r\n\r\n\r\n", "x")
+    doc = parse_seed(
+        "\ufeffShort Headline Here Today\r\nBody one.\r\n\r\nBody two.\r\n\r\n\r\n", "x"
+    )
     assert doc.title == "Short Headline Here Today"
     assert doc.text == "Body one.\n\nBody two."
 
