@@ -1,0 +1,440 @@
+"""Article cleaning: an HTML page in, its article text and metadata out.
+
+Pure functions, no network: the fetcher hands over bytes (or text), this module
+decodes them, parses them once with lxml and runs trafilatura on the tree.
+
+Body text: trafilatura with comments off and tables kept, first in precision mode
+(fewer navigation and teaser lines), then, when that finds less than
+``SHORT_TEXT_WORDS`` words, a second pass in trafilatura's default mode, keeping the
+longer text. docs/extraction.md has the benchmark figures behind this choice.
+
+Every failure has a reason: :func:`extract_article` raises
+:class:`~newsmon.errors.ExtractionError` instead of returning an empty article, so the
+pipeline can record why a page was dropped. :func:`extract_text` is the benchmark's
+entry point and returns ``""`` on failure.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+import time
+from collections.abc import Iterator
+from copy import copy
+from datetime import datetime
+from typing import Any
+
+import charset_normalizer
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
+
+from extractors.records import CleanArticle
+from extractors.urls import choose_canonical
+from newsmon.errors import ExtractionError
+
+LOGGER = logging.getLogger(__name__)
+
+# Input limits, which bound the time one page can take. A page over MAX_INPUT_BYTES
+# first loses its inline scripts, styles and comments (what makes real pages that big),
+# then whatever is still beyond the cap (lxml recovers from the cut).
+MAX_INPUT_BYTES = 5_000_000
+# Elements after parsing. trafilatura needs about 0.05 s per 1,000 elements and pass;
+# the largest page of the benchmark has 1,600. Beyond this the page is refused.
+MAX_ELEMENTS = 50_000
+# libxml2 stops parsing at this nesting depth (without XML_PARSE_HUGE); whatever is
+# deeper is lost, which is worth saying when nothing else is found.
+PARSER_DEPTH_LIMIT = 256
+
+# Fewer words than this is not an article (navigation, a paywall stub, an error page).
+# Only words in lines of at least MIN_SENTENCE_WORDS count: menus and link lists do not.
+MIN_ARTICLE_WORDS = 25
+MIN_SENTENCE_WORDS = 6
+# A precision-mode text shorter than this gets a second, default-mode pass.
+SHORT_TEXT_WORDS = 100
+# No second pass when the first already took this long.
+SECOND_PASS_BUDGET_SECONDS = 2.0
+
+SNIFF_BYTES = 4096  # where <meta charset> must appear (the HTML spec says 1024)
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or DOCX/XLSX/EPUB)"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\xd0\xcf\x11\xe0", "MS Office document"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00\x00\x00", "binary media (MP4/MOV)"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_HEAVY_BLOCKS = (
+    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->"
+)
+_HEAVY_TEXT = re.compile(_HEAVY_BLOCKS, re.I | re.S)
+_HEAVY_BYTES = re.compile(_HEAVY_BLOCKS.encode("ascii"), re.I | re.S)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# The HTML standard maps these labels to windows-1252.
+_LATIN1_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "ascii", "us-ascii"})
+
+_WORD = re.compile(r"\w+")
+# Scripts written without spaces between words: each character counts as half a word.
+_UNSPACED_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+_PUBLISHED_META_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "date",
+)
+
+
+def extract_article(html: str | bytes, url: str, *, encoding: str | None = None) -> CleanArticle:
+    """Clean one article page.
+
+    ``html`` is the page as fetched: bytes are decoded with ``encoding`` (e.g. the
+    HTTP charset), else the page's ``<meta charset>``, else detection; undecodable bytes
+    never raise. ``url`` is the URL the page was fetched from; the returned
+    ``canonical_url`` comes from :func:`extractors.urls.choose_canonical`.
+
+    Raises :class:`ExtractionError` with a specific reason (``"empty page"``,
+    ``"not HTML (PDF document)"``, ``"no article text found (3 words)"``, ...) when the
+    page has no usable article text.
+    """
+    tree = _parse(_decode(html, url, encoding), url)
+    text = _body_text(tree, url)
+    metadata = _metadata(tree, url)
+    return CleanArticle(
+        url=url,
+        canonical_url=choose_canonical(url, _declared_canonical(tree)),
+        title=_clean(metadata.title),
+        text=text,
+        author=_clean(metadata.author),
+        published=_published(tree, metadata.date),
+        site_name=_clean(metadata.sitename),
+        language=_language(tree),
+    )
+
+
+def extract_text(html: str, url: str | None) -> str:
+    """Article text of a page, or ``""`` when there is none (benchmark entry point)."""
+    page_url = url or ""
+    try:
+        return _body_text(_parse(_decode(html, page_url, None), page_url), page_url)
+    except ExtractionError as err:
+        LOGGER.info("no text: %s", err)
+        return ""
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``; in Chinese/Japanese script, two characters count as a word."""
+    unspaced = len(_UNSPACED_SCRIPTS.findall(text))
+    spaced = sum(1 for word in _WORD.findall(text) if not _UNSPACED_SCRIPTS.search(word))
+    return spaced + unspaced // 2
+
+
+def prose_words(text: str) -> int:
+    """Words in lines of at least MIN_SENTENCE_WORDS words: text, not menus."""
+    counts = (count_words(line) for line in text.splitlines())
+    return sum(n for n in counts if n >= MIN_SENTENCE_WORDS)
+
+
+# ------------------------------------------------------------------------ decoding
+
+
+def _decode(html: str | bytes, url: str, encoding: str | None) -> str:
+    """Page text, capped at MAX_INPUT_BYTES, or ExtractionError when it is not HTML."""
+    if isinstance(html, bytes):
+        _check_not_binary(html, url)
+        if len(html) > MAX_INPUT_BYTES:
+            html = _cap_bytes(html, url)
+        text = decode_html_bytes(html, encoding)
+    else:
+        text = _cap_text(html, url) if len(html) > MAX_INPUT_BYTES else html
+    if not text.strip():
+        raise ExtractionError(url, "empty page")
+    if "\x00" in text[:SNIFF_BYTES]:
+        raise ExtractionError(url, "not HTML (binary data)")
+    if "<" not in text:
+        raise ExtractionError(url, "not HTML (no markup)")
+    return text
+
+
+def _cap_text(html: str, url: str) -> str:
+    slim = _HEAVY_TEXT.sub("", html)
+    LOGGER.warning("%s: page of %d characters, %d without scripts/styles, cut to %d",
+                   url, len(html), len(slim), MAX_INPUT_BYTES)  # fmt: skip
+    return slim[:MAX_INPUT_BYTES]
+
+
+def _cap_bytes(html: bytes, url: str) -> bytes:
+    slim = _HEAVY_BYTES.sub(b"", html)
+    LOGGER.warning("%s: page of %d bytes, %d without scripts/styles, cut to %d",
+                   url, len(html), len(slim), MAX_INPUT_BYTES)  # fmt: skip
+    return slim[:MAX_INPUT_BYTES]
+
+
+def _check_not_binary(data: bytes, url: str) -> None:
+    head = data.lstrip()[:16]
+    for signature, kind in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            raise ExtractionError(url, f"not HTML ({kind})")
+
+
+def decode_html_bytes(data: bytes, encoding: str | None = None) -> str:
+    """Decode page bytes; never raises.
+
+    Order: byte-order mark, then ``encoding`` (the HTTP charset), then ``<meta
+    charset>``, then UTF-8, then detection. When a declared encoding is wrong (latin-1
+    bytes declared as UTF-8) detection decides, unless the bytes are mostly valid UTF-8
+    with a few bad ones, which are then replaced.
+    """
+    for bom, bom_codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(bom_codec, errors="replace").lstrip("\ufeff")
+    for label in (encoding, _meta_charset(data)):
+        codec = _codec(label)
+        if codec is None:
+            continue
+        text = _decode_strict(data, codec)
+        if text is not None:
+            return text
+        if codec == "utf-8" and _mostly_utf8(data):
+            return data.decode("utf-8", errors="replace")
+        LOGGER.debug("bytes are not %s as declared; detecting", codec)
+        break
+    text = _decode_strict(data, "utf-8")
+    return text if text is not None else _detect_and_decode(data)
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:SNIFF_BYTES])
+    return match.group(1).decode("ascii", errors="ignore") if match else None
+
+
+def _codec(label: str | None) -> str | None:
+    """Python codec name for an encoding label, or None when unknown."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _LATIN1_LABELS:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        LOGGER.debug("unknown encoding label %r", label)
+        return None
+
+
+def _decode_strict(data: bytes, codec: str) -> str | None:
+    """Strict decoding that tolerates a sequence cut at the end (by the size cap)."""
+    try:
+        return codecs.getincrementaldecoder(codec)(errors="strict").decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when the bytes hold real UTF-8 text with a few invalid bytes in it."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for char in text if ord(char) > 0x7F) - bad
+    return good > 4 * bad
+
+
+def _detect_and_decode(data: bytes) -> str:
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    codec = _codec(best.encoding) if best is not None else None
+    LOGGER.debug("detected encoding %s", codec)
+    return data.decode(codec or "cp1252", errors="replace")
+
+
+# ------------------------------------------------------------------------- parsing
+
+
+def _parse(text: str, url: str) -> HtmlElement:
+    try:
+        tree = load_html(text)
+    except (etree.LxmlError, ValueError, RecursionError) as err:
+        raise ExtractionError(
+            url, f"HTML could not be parsed ({type(err).__name__}: {err})"
+        ) from err
+    if tree is None:
+        raise ExtractionError(url, "not HTML (no parsable document)")
+    size = sum(1 for _ in tree.iter())
+    if size > MAX_ELEMENTS:
+        raise ExtractionError(
+            url, f"page too large to extract ({size} HTML elements, limit {MAX_ELEMENTS})"
+        )
+    return tree
+
+
+def _tree_depth(tree: HtmlElement) -> int:
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _body_text(tree: HtmlElement, url: str) -> str:
+    """Precision-mode text, with a default-mode pass when it is short."""
+    started = time.perf_counter()
+    text = _trafilatura_text(tree, url, favor_precision=True)
+    elapsed = time.perf_counter() - started
+    if count_words(text) < SHORT_TEXT_WORDS and elapsed < SECOND_PASS_BUDGET_SECONDS:
+        fuller = _trafilatura_text(tree, url, favor_precision=False)
+        if count_words(fuller) > count_words(text):
+            text = fuller
+    words = prose_words(text)
+    if words < MIN_ARTICLE_WORDS:
+        raise ExtractionError(url, _no_text_reason(tree, words))
+    return text
+
+
+def _trafilatura_text(tree: HtmlElement, url: str, *, favor_precision: bool) -> str:
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url or None,
+            favor_precision=favor_precision,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=False,
+        )
+    except (etree.LxmlError, ValueError, RecursionError) as err:
+        raise ExtractionError(url, f"extraction failed ({type(err).__name__}: {err})") from err
+    if not isinstance(document, Document) or not document.text:
+        return ""
+    return str(document.text).strip()
+
+
+def _no_text_reason(tree: HtmlElement, words: int) -> str:
+    reason = f"no article text found ({words} words in sentences)"
+    if _tree_depth(tree) >= PARSER_DEPTH_LIMIT - 1:
+        reason += f"; HTML nested deeper than the parser's {PARSER_DEPTH_LIMIT} levels"
+    return reason
+
+
+# ----------------------------------------------------------------------- metadata
+
+
+def _metadata(tree: HtmlElement, url: str) -> Document:
+    try:
+        return extract_metadata(copy(tree), url or None)
+    except (etree.LxmlError, ValueError, RecursionError) as err:
+        LOGGER.warning("%s: metadata extraction failed: %s", url, err)
+        return Document()
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _declared_canonical(tree: HtmlElement) -> str | None:
+    """``<link rel=canonical>``, else ``og:url``."""
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        if "canonical" in rels and (link.get("href") or "").strip():
+            return str(link.get("href")).strip()
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:url":
+            content = (meta.get("content") or "").strip()
+            if content:
+                return content
+    return None
+
+
+def _language(tree: HtmlElement) -> str | None:
+    """Primary language subtag from ``<html lang>``, ``content-language`` or og:locale."""
+    candidates = [tree.get("lang"), tree.get("xml:lang")]
+    for meta in tree.iter("meta"):
+        key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
+        if key in ("content-language", "og:locale", "language"):
+            candidates.append(meta.get("content"))
+    for candidate in candidates:
+        primary = re.split(r"[-_,;\s]", (candidate or "").strip().lower())[0]
+        if re.fullmatch(r"[a-z]{2,3}", primary):
+            return primary
+    return None
+
+
+def _published(tree: HtmlElement, date: object) -> str | None:
+    """trafilatura's date (YYYY-MM-DD), as a full datetime when the page gives one."""
+    if not isinstance(date, str) or not date:
+        return None
+    for candidate in _published_candidates(tree):
+        moment = _parse_datetime(candidate)
+        if moment is not None and moment.date().isoformat() == date:
+            return moment.isoformat()
+    return date
+
+
+def _published_candidates(tree: HtmlElement) -> Iterator[str]:
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _PUBLISHED_META_KEYS and meta.get("content"):
+            yield str(meta.get("content"))
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            yield from _json_ld_dates(script.text)
+    for element in tree.iter("time"):
+        if element.get("datetime") and (
+            element.get("itemprop") == "datePublished" or element.get("pubdate") is not None
+        ):
+            yield str(element.get("datetime"))
+    for element in tree.iter("time"):
+        if element.get("datetime"):
+            yield str(element.get("datetime"))
+
+
+def _json_ld_dates(source: str) -> Iterator[str]:
+    try:
+        data: Any = json.loads(source)
+    except ValueError:
+        return
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            value = node.get("datePublished")
+            if isinstance(value, str):
+                yield value
+            stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    """A datetime with a time of day, or None (date-only and unparsable values)."""
+    value = value.strip()
+    if len(value) <= 10:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        return None
