@@ -1,0 +1,334 @@
+"""Alerts: the outbox, one NEW_EVENT per cluster, tracked facts without flapping,
+ARTICLE_UPDATED from revisions, and re-runs that raise nothing new."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from newsmon.alerts import (
+    ARTICLE_UPDATED,
+    FACT_CHANGED,
+    NEW_EVENT,
+    fact_specs,
+    is_urgent,
+    one_line,
+    raise_alerts,
+    short_diff,
+    urgent_kinds,
+)
+from newsmon.errors import ProfileError
+
+FACTS = [
+    {"key": "arrest_count", "label": "Arrests reported", "event_types": ["ARREST_RAID"],
+     "unit": "arrests"},
+    {"key": "start", "label": "Planned start", "event_types": ["ANNOUNCE_PLAN"], "kind": "date"},
+    {"key": "arrived", "label": "Troops arrived", "event_types": ["DEPLOY"], "kind": "status",
+     "statuses": {"arrived": ["arrived", "landed"], "planned": ["will", "plans"]}},
+]  # fmt: skip
+
+
+@pytest.fixture
+def topic(profile):  # type: ignore[no-untyped-def]
+    return replace(profile, raw={**profile.raw, "facts": FACTS})
+
+
+def add_article(db: Any, n: int, *, source: str | None = None, published: str | None = None,
+                status: str = "relevant", title: str | None = None, text: str = "") -> int:  # fmt: skip
+    return int(
+        db["articles"]
+        .insert(
+            {
+                "url": f"https://outlet{n}.example/story-{n}",
+                "title": title or f"Story {n}",
+                "source": source or f"Outlet {n}",
+                "published": published or f"2025-10-{n % 28 + 1:02d}T12:00:00+00:00",
+                "status": status,
+                "text": text,
+            }
+        )
+        .last_pk
+    )
+
+
+def add_event(db: Any, article_id: int, *, cluster_id: int | None = None,
+              event_type: str = "DEPLOY", start: int = 0, **fields: Any) -> int:  # fmt: skip
+    row = {
+        "article_id": article_id,
+        "event_type": event_type,
+        "actor": "National Guard",
+        "action": "deployed to",
+        "target": None,
+        "location": "Chicago",
+        "event_date": "2025-10-05",
+        "evidence": f"Evidence sentence {article_id}-{start}.",
+        "evidence_start": start,
+        "evidence_end": start + 20,
+        "cluster_id": cluster_id,
+        "extractor_version": "test",
+        **fields,
+    }
+    return int(db["events"].insert(row).last_pk)
+
+
+def alerts(db: Any, kind: str | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM alerts" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
+    return list(db.query(sql, [kind] if kind else []))
+
+
+def arrests(db: Any, n: int, value: float, **kw: Any) -> int:
+    a = add_article(db, n, **kw)
+    return add_event(db, a, event_type="ARREST_RAID", quantity=f"{value:,.0f} arrests",
+                     quantity_value=value, quantity_unit="arrests", cluster_id=100 + n)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- NEW_EVENT
+
+
+def test_ten_reports_of_one_cluster_raise_one_new_event(fresh_db, topic):  # type: ignore[no-untyped-def]
+    for n in range(1, 11):
+        a = add_article(fresh_db, n)
+        ev = add_event(fresh_db, a, cluster_id=7)
+        # The first report creates cluster 7; the other nine join it.
+        new = [7] if n == 1 else []
+        raise_alerts(fresh_db, topic, article_ids=[a], event_ids=[ev], new_cluster_ids=new)
+    # A pipeline that wrongly reports the cluster as new again still raises nothing.
+    assert raise_alerts(fresh_db, topic, new_cluster_ids=[7]) == []
+    rows = alerts(fresh_db, NEW_EVENT)
+    assert len(rows) == 1
+    assert rows[0]["cluster_id"] == 7
+    assert rows[0]["dedupe_key"] == "NEW_EVENT:cluster:7"
+    assert rows[0]["article_id"] is not None and rows[0]["event_id"] is not None
+    assert "deploy" in rows[0]["summary"].lower() and "National Guard" in rows[0]["summary"]
+    details = json.loads(rows[0]["details"])
+    assert details["source"]["url"].startswith("https://outlet1.example/")
+
+
+def test_rerun_raises_nothing_new(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    ev = add_event(fresh_db, a, cluster_id=1)
+    e1 = arrests(fresh_db, 2, 1000)
+    e2 = arrests(fresh_db, 3, 1500)
+    rev = _revision(fresh_db, a, "Old text. It said one thing.", "New text. It says another.")
+    args = {"event_ids": [ev, e1, e2], "new_cluster_ids": [1], "revision_ids": [rev]}
+    first = raise_alerts(fresh_db, topic, **args)
+    assert len(first) == 3  # NEW_EVENT, FACT_CHANGED 1000 -> 1500, ARTICLE_UPDATED
+    before = fresh_db["fact_observations"].count
+    assert raise_alerts(fresh_db, topic, **args) == []
+    assert len(alerts(fresh_db)) == 3
+    assert fresh_db["fact_observations"].count == before
+
+
+def test_seed_only_cluster_is_known_already(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1, status="seed")
+    ev = add_event(fresh_db, a, cluster_id=3)
+    assert raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[3]) == []
+
+
+def test_unclustered_event_alerts_on_its_own(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    ev = add_event(fresh_db, a, cluster_id=None, event_type="COURT_RULING")
+    ids = raise_alerts(fresh_db, topic, event_ids=[ev])
+    assert len(ids) == 1
+    assert alerts(fresh_db)[0]["dedupe_key"] == f"NEW_EVENT:event:{ev}"
+
+
+def test_alerts_live_and_die_with_their_transaction(fresh_db, topic):  # type: ignore[no-untyped-def]
+    """The outbox: alerts are written in the caller's transaction, never committed alone."""
+    with pytest.raises(RuntimeError), fresh_db.atomic():
+        a = add_article(fresh_db, 1)
+        ev = add_event(fresh_db, a, cluster_id=1)
+        assert raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[1])
+        raise RuntimeError("the store failed after the alerts were raised")
+    assert alerts(fresh_db) == []
+    assert fresh_db["events"].count == 0
+
+
+# --------------------------------------------------------------------------- FACT_CHANGED
+
+
+def test_flapping_figure_alerts_once(fresh_db, topic):  # type: ignore[no-untyped-def]
+    outcomes = []
+    for n, value in enumerate([1000, 1500, 1000, 1500, 1000], start=1):
+        ev = arrests(fresh_db, n, value)
+        raise_alerts(fresh_db, topic, event_ids=[ev])
+        outcomes.append(
+            fresh_db.execute(
+                "SELECT outcome FROM fact_observations WHERE event_id = ?", [ev]
+            ).fetchone()[0]
+        )
+    rows = alerts(fresh_db, FACT_CHANGED)
+    assert len(rows) == 1
+    assert outcomes == ["baseline", "alerted", "flap", "same", "flap"]
+    assert "1,000 arrests → 1,500 arrests" in rows[0]["summary"]
+    # A genuinely new figure alerts again, from the value last announced.
+    ev = arrests(fresh_db, 9, 2000)
+    raise_alerts(fresh_db, topic, event_ids=[ev])
+    rows = alerts(fresh_db, FACT_CHANGED)
+    assert len(rows) == 2
+    assert "1,500 arrests → 2,000 arrests" in rows[1]["summary"]
+
+
+def test_fact_changed_carries_both_sources(fresh_db, topic):  # type: ignore[no-untyped-def]
+    old = arrests(fresh_db, 1, 800, source="Sun-Times")
+    new = arrests(fresh_db, 2, 1200, source="Tribune")
+    raise_alerts(fresh_db, topic, event_ids=[old])
+    [alert_id] = raise_alerts(fresh_db, topic, event_ids=[new])
+    row = fresh_db["alerts"].get(alert_id)
+    d = json.loads(row["details"])
+    assert d["fact"] == "arrest_count"
+    assert (d["old"]["value"], d["new"]["value"]) == ("800", "1200")
+    assert d["old"]["event_id"] == old and d["new"]["event_id"] == new
+    assert d["old"]["url"].startswith("https://outlet1.example")
+    assert d["new"]["url"].startswith("https://outlet2.example")
+    assert (d["old"]["outlet"], d["new"]["outlet"]) == ("Sun-Times", "Tribune")
+    assert row["event_id"] == new and row["article_id"] == d["new"]["article_id"]
+    fact = fresh_db["facts"].get((topic.id, "arrest_count"))
+    assert fact["alerted_value"] == "1200" and fact["current_value"] == "1200"
+
+
+def test_stale_report_does_not_alert(fresh_db, topic):  # type: ignore[no-untyped-def]
+    raise_alerts(fresh_db, topic, event_ids=[arrests(fresh_db, 10, 1000)])
+    # Published before the report that set the known value: old news, not a change.
+    late = arrests(fresh_db, 3, 700)
+    assert raise_alerts(fresh_db, topic, event_ids=[late]) == []
+    assert fresh_db["fact_observations"].get((topic.id, "arrest_count", late))["outcome"] == "stale"
+
+
+def test_direction_up_ignores_lower_counts(fresh_db, topic):  # type: ignore[no-untyped-def]
+    facts = [{**FACTS[0], "direction": "up"}]
+    up = replace(topic, raw={**topic.raw, "facts": facts})
+    raise_alerts(fresh_db, up, event_ids=[arrests(fresh_db, 1, 1000)])
+    assert raise_alerts(fresh_db, up, event_ids=[arrests(fresh_db, 2, 900)]) == []
+    assert len(raise_alerts(fresh_db, up, event_ids=[arrests(fresh_db, 3, 1100)])) == 1
+
+
+def test_one_article_with_two_figures_counts_the_largest(fresh_db, topic):  # type: ignore[no-untyped-def]
+    raise_alerts(fresh_db, topic, event_ids=[arrests(fresh_db, 1, 500)])
+    a = add_article(fresh_db, 2)
+    ids = [
+        add_event(fresh_db, a, event_type="ARREST_RAID", start=s, quantity_value=v,
+                  quantity_unit="arrests")  # fmt: skip
+        for s, v in ((0, 12.0), (100, 800.0))
+    ]
+    raise_alerts(fresh_db, topic, event_ids=ids)
+    [alert] = alerts(fresh_db, FACT_CHANGED)
+    assert "500 arrests → 800 arrests" in alert["summary"]
+
+
+def test_wrong_unit_is_not_the_fact(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    ev = add_event(fresh_db, a, event_type="ARREST_RAID", quantity="30 days",
+                   quantity_value=30.0, quantity_unit="days")  # fmt: skip
+    raise_alerts(fresh_db, topic, event_ids=[ev])
+    assert fresh_db["facts"].count == 0
+
+
+def test_date_and_status_facts(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a1, a2 = add_article(fresh_db, 1), add_article(fresh_db, 2)
+    e1 = add_event(fresh_db, a1, event_type="ANNOUNCE_PLAN", event_date="2025-09-05")
+    e2 = add_event(fresh_db, a2, event_type="ANNOUNCE_PLAN", event_date="2025-09-08", start=5)
+    s1 = add_event(fresh_db, a1, event_type="DEPLOY", action="will deploy", start=50)
+    s2 = add_event(fresh_db, a2, event_type="DEPLOY", action="arrived at", start=60)
+    raise_alerts(fresh_db, topic, event_ids=[e1, s1])
+    raise_alerts(fresh_db, topic, event_ids=[e2, s2])
+    summaries = sorted(r["summary"] for r in alerts(fresh_db, FACT_CHANGED))
+    assert summaries[0].startswith("Planned start: 2025-09-05 → 2025-09-08")
+    assert summaries[1].startswith("Troops arrived: planned → arrived")
+
+
+def test_seed_reports_set_the_baseline_without_alerting(fresh_db, topic):  # type: ignore[no-untyped-def]
+    s1 = arrests(fresh_db, 1, 300, status="seed")
+    s2 = arrests(fresh_db, 2, 400, status="seed")
+    assert raise_alerts(fresh_db, topic, event_ids=[s1, s2]) == []
+    # 300 was announced by the seed corpus: coming back is a flap, not news.
+    assert raise_alerts(fresh_db, topic, event_ids=[arrests(fresh_db, 3, 300)]) == []
+    assert len(raise_alerts(fresh_db, topic, event_ids=[arrests(fresh_db, 4, 650)])) == 1
+
+
+def test_bad_fact_config_is_a_profile_error(topic):  # type: ignore[no-untyped-def]
+    bad = replace(topic, raw={**topic.raw, "facts": [{"key": "x", "kind": "colour"}]})
+    with pytest.raises(ProfileError, match="kind"):
+        fact_specs(bad)
+    assert [f.key for f in fact_specs(topic)] == ["arrest_count", "start", "arrived"]
+
+
+def test_bundled_profile_facts_load(profile):  # type: ignore[no-untyped-def]
+    keys = {f.key for f in fact_specs(profile)}
+    assert {"arrest_count", "troop_count"} <= keys
+
+
+# --------------------------------------------------------------------------- ARTICLE_UPDATED
+
+
+def _revision(db: Any, article_id: int, old: str, new: str, diff: str | None = None) -> int:
+    if not db["article_revisions"].exists():  # created by the revisions migration once it lands
+        db["article_revisions"].create(
+            {"id": int, "article_id": int, "revision": int, "title": str, "text": str,
+             "fetched_at": str, "diff": str},  # fmt: skip
+            pk="id",
+        )
+    db["articles"].update(article_id, {"text": new, "revision": 2})
+    return int(
+        db["article_revisions"]
+        .insert({"article_id": article_id, "revision": 1, "text": old, "diff": diff,
+                 "fetched_at": "2025-10-01T10:00:00+00:00"})  # fmt: skip
+        .last_pk
+    )
+
+
+def test_article_updated_from_revision(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1, title="Guard <b>arrives</b>", source="WBEZ")
+    old = "Troops arrived on Monday. About 200 came from Texas. The governor objected."
+    new = "Troops arrived on Monday. About 300 came from Texas. The governor objected."
+    rev = _revision(fresh_db, a, old, new)
+    [alert_id] = raise_alerts(fresh_db, topic, revision_ids=[rev])
+    row = fresh_db["alerts"].get(alert_id)
+    assert row["kind"] == ARTICLE_UPDATED and row["article_id"] == a
+    assert row["dedupe_key"] == f"ARTICLE_UPDATED:revision:{rev}"
+    assert "Guard <b>arrives</b>" in row["summary"] and "WBEZ" in row["summary"]
+    d = json.loads(row["details"])
+    assert d["diff"] == "- About 200 came from Texas.\n+ About 300 came from Texas."
+    assert (d["words_added"], d["words_removed"]) == (1, 1)
+    assert raise_alerts(fresh_db, topic, revision_ids=[rev]) == []
+
+
+def test_revision_diff_from_the_revisions_stage_is_kept_short(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    long_diff = "\n".join(f"+ line {i} " + "x" * 500 for i in range(50))
+    rev = _revision(fresh_db, a, "a", "b", diff=long_diff)
+    [alert_id] = raise_alerts(fresh_db, topic, revision_ids=[rev])
+    diff = json.loads(fresh_db["alerts"].get(alert_id)["details"])["diff"]
+    assert len(diff.splitlines()) <= 6 and all(len(x) <= 160 for x in diff.splitlines())
+
+
+def test_short_diff_bounded_on_huge_text() -> None:
+    old = ". ".join(f"Sentence {i}" for i in range(20_000))
+    new = old.replace("Sentence 5.", "Sentence five.")
+    out = short_diff(old, new)
+    assert len(out.splitlines()) <= 7
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_one_line_strips_controls_and_bidi() -> None:
+    assert one_line("a\x00b\x1b[31m\u202eevil\nnext\u2028x") == "ab[31mevil next x"
+    assert one_line("x" * 500, 10) == "x" * 9 + "…"
+
+
+def test_urgent_kinds(topic):  # type: ignore[no-untyped-def]
+    assert urgent_kinds(topic) == set()
+    p = replace(topic, raw={**topic.raw, "digest": {"urgent_kinds": ["FACT_CHANGED",
+                                                                    "new_event:COURT_RULING"]}})  # fmt: skip
+    kinds = urgent_kinds(p)
+    assert kinds == {"FACT_CHANGED", "NEW_EVENT:COURT_RULING"}
+    assert is_urgent("FACT_CHANGED", None, kinds)
+    assert is_urgent("NEW_EVENT", "COURT_RULING", kinds)
+    assert not is_urgent("NEW_EVENT", "STATEMENT", kinds)
+    bad = replace(topic, raw={**topic.raw, "digest": {"urgent_kinds": ["EVERYTHING"]}})
+    with pytest.raises(ProfileError, match="unknown alert kind"):
+        urgent_kinds(bad)
