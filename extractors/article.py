@@ -28,6 +28,7 @@ from typing import Any
 
 import charset_normalizer
 import trafilatura
+from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
@@ -122,13 +123,14 @@ def extract_article(html: str | bytes, url: str, *, encoding: str | None = None)
     tree = _parse(_decode(html, url, encoding), url)
     text = _body_text(tree, url)
     metadata = _metadata(tree, url)
+    published = _published(tree, _checked_date(tree, url, metadata.date))
     return CleanArticle(
         url=url,
         canonical_url=choose_canonical(url, _declared_canonical(tree)),
         title=_clean(metadata.title),
         text=text,
         author=_clean(metadata.author),
-        published=_published(tree, metadata.date),
+        published=published,
         site_name=_clean(metadata.sitename),
         language=_language(tree),
     )
@@ -261,8 +263,16 @@ def _mostly_utf8(data: bytes) -> bool:
 
 
 def _detect_and_decode(data: bytes) -> str:
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    """charset_normalizer's guess; windows-1252 when it fits as well (often, on short
+    Western text, several 8-bit code pages tie) and when nothing fits."""
+    matches = charset_normalizer.from_bytes(data[:200_000])
+    best = matches.best()
     codec = _codec(best.encoding) if best is not None else None
+    if best is not None and codec != "cp1252":
+        for match in matches:
+            ties = match.chaos <= best.chaos and match.coherence >= best.coherence
+            if ties and _codec(match.encoding) == "cp1252":
+                codec = "cp1252"
     LOGGER.debug("detected encoding %s", codec)
     return data.decode(codec or "cp1252", errors="replace")
 
@@ -383,9 +393,26 @@ def _language(tree: HtmlElement) -> str | None:
     return None
 
 
-def _published(tree: HtmlElement, date: object) -> str | None:
-    """trafilatura's date (YYYY-MM-DD), as a full datetime when the page gives one."""
+def _checked_date(tree: HtmlElement, url: str, date: object) -> str | None:
+    """Drop htmldate's last-resort guess: with nothing better, its extensive search
+    returns 1 January of the page's copyright year ("(c) 2025" -> 2025-01-01)."""
     if not isinstance(date, str) or not date:
+        return None
+    if not date.endswith("-01-01"):
+        return date
+    try:
+        confirmed = find_date(copy(tree), url=url or None, extensive_search=False)
+    except (etree.LxmlError, ValueError, RecursionError):
+        confirmed = None
+    if confirmed != date:
+        LOGGER.debug("%s: dropping date %s, a copyright-year guess", url, date)
+        return None
+    return date
+
+
+def _published(tree: HtmlElement, date: str | None) -> str | None:
+    """trafilatura's date (YYYY-MM-DD), as a full datetime when the page gives one."""
+    if date is None:
         return None
     for candidate in _published_candidates(tree):
         moment = _parse_datetime(candidate)

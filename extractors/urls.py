@@ -119,6 +119,21 @@ def registrable_domain(url: str) -> str | None:
     return str(fld).lower() if fld else host
 
 
+def _site(url: str) -> tuple[str, int | None] | None:
+    """Registrable domain; hosts without one (IPs, ``localhost``) are a site per port."""
+    try:
+        parts = urlsplit(url.strip())
+        host, port = (parts.hostname or "").rstrip("."), parts.port
+    except ValueError:
+        return None
+    if not host:
+        return None
+    fld = get_fld(host, fix_protocol=True, fail_silently=True)
+    if fld:
+        return str(fld).lower(), None
+    return host, port or DEFAULT_PORTS.get(parts.scheme.lower())
+
+
 def _reject_reason(page_url: str, candidate: str) -> str | None:
     try:
         parts = urlsplit(candidate)
@@ -126,8 +141,8 @@ def _reject_reason(page_url: str, candidate: str) -> str | None:
         return "unparseable"
     if parts.scheme.lower() not in HTTP_SCHEMES or not parts.hostname:
         return "not an absolute http(s) URL"
-    page_domain = registrable_domain(page_url)
-    if page_domain is not None and registrable_domain(candidate) != page_domain:
+    page_site = _site(page_url)
+    if page_site is not None and _site(candidate) != page_site:
         return "points to another site"
     if parts.path in HOME_PATHS and not parts.query:
         return "points to the home page"
