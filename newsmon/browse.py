@@ -138,10 +138,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def find_templates(metadata_path: Path | None) -> Path | None:
+    """The ``templates`` folder beside the metadata file (``data/templates``), if any."""
+    if metadata_path is None:
+        return None
+    folder = metadata_path.parent / "templates"
+    return folder if folder.is_dir() else None
+
+
 def datasette_args(
     db_path: str | os.PathLike[str],
     *,
     metadata_path: str | os.PathLike[str] | None,
+    template_dir: str | os.PathLike[str] | None = None,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     open_browser: bool = False,
@@ -151,6 +160,8 @@ def datasette_args(
     args = ["serve", str(db_path), "--host", host, "--port", str(port)]
     if metadata_path is not None:
         args += ["--metadata", str(metadata_path)]
+    if template_dir is not None:
+        args += ["--template-dir", str(template_dir)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, value]
     if open_browser:
@@ -241,7 +252,8 @@ def browse_command(
             f"warning: binding to {host}: anyone who can reach this machine can read the database",
             err=True,
         )
-    metadata = metadata_for(load_metadata(metadata_path), database_name(db_path))
+    source = find_metadata(metadata_path)
+    metadata = metadata_for(load_metadata(source), database_name(db_path))
     if not metadata:
         click.echo(
             "warning: data/metadata.yml not found; Datasette runs without titles, facets "
@@ -255,6 +267,7 @@ def browse_command(
         args = datasette_args(
             db_path,
             metadata_path=meta_file,
+            template_dir=find_templates(source),
             host=host,
             port=port,
             open_browser=open_browser,
