@@ -4,7 +4,8 @@ Events store ``location`` as text (a place name or one of its aliases). The
 ``event_map`` view joins that text, case-insensitively, through ``place_aliases`` to
 ``places`` and its ``latitude``/``longitude``, which datasette-cluster-map draws.
 The pipeline calls :func:`sync_places` at the start of every run, so editing the
-profile's ``[[places]]`` is all it takes to move or add a marker.
+profile's ``[[places]]`` is all it takes to move or add a marker. It also brings the
+reading-room views over optional tables up to date (see ``m0401``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from newsmon.migrations.m0401_browse_optional_views import ensure_optional_views
 from newsmon.profile import TopicProfile
 
 LOGGER = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ class PlacesSynced:
     aliases: int
     removed: int
     without_coordinates: tuple[str, ...] = ()
+    views_updated: tuple[str, ...] = ()
 
 
 def sync_places(db: sqlite_utils.Database, profile: TopicProfile) -> PlacesSynced:
@@ -36,6 +39,7 @@ def sync_places(db: sqlite_utils.Database, profile: TopicProfile) -> PlacesSynce
     Idempotent: running it twice changes nothing. Places of this topic that the profile
     no longer lists are removed; places written by another topic are left alone. When
     two places claim the same alias (case-insensitively), the first in the profile wins.
+    Also creates the reading-room views whose tables a later migration added.
     """
     if not db["places"].exists():
         raise RuntimeError("the places table is missing: open the database with open_db()")
@@ -87,8 +91,13 @@ def sync_places(db: sqlite_utils.Database, profile: TopicProfile) -> PlacesSynce
                 pk="alias",
                 replace=True,
             )
+    views = ensure_optional_views(db)
     if missing:
         LOGGER.info("places without coordinates (not on the map): %s", ", ".join(missing))
     return PlacesSynced(
-        places=len(rows), aliases=len(aliases), removed=len(stale), without_coordinates=missing
+        places=len(rows),
+        aliases=len(aliases),
+        removed=len(stale),
+        without_coordinates=missing,
+        views_updated=tuple(views),
     )
