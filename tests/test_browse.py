@@ -549,6 +549,17 @@ def test_alerts_atom_feed(db_path: Path, metadata: dict[str, Any]) -> None:
     assert "https://suntimes.example/guard-broadview" in links
 
 
+def test_alerts_atom_feed_is_valid_without_alerts(tmp_path: Path) -> None:
+    path = tmp_path / "newsmon.db"
+    open_db(path).close()
+    response = get(path, load_metadata(), "/newsmon/alerts_atom.atom")
+    assert response.status_code == 200, response.text[:500]
+    root = ET.fromstring(response.content)
+    assert [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")] == [
+        "No alerts yet"
+    ]
+
+
 # ---- hostile text -----------------------------------------------------------------------
 
 
