@@ -23,12 +23,21 @@ from newsmon.alerts import (
 from newsmon.errors import ProfileError
 
 FACTS = [
-    {"key": "arrest_count", "label": "Arrests reported", "event_types": ["ARREST_RAID"],
-     "unit": "arrests"},
+    {
+        "key": "arrest_count",
+        "label": "Arrests reported",
+        "event_types": ["ARREST_RAID"],
+        "unit": "arrests",
+    },
     {"key": "start", "label": "Planned start", "event_types": ["ANNOUNCE_PLAN"], "kind": "date"},
-    {"key": "arrived", "label": "Troops arrived", "event_types": ["DEPLOY"], "kind": "status",
-     "statuses": {"arrived": ["arrived", "landed"], "planned": ["will", "plans"]}},
-]  # fmt: skip
+    {
+        "key": "arrived",
+        "label": "Troops arrived",
+        "event_types": ["DEPLOY"],
+        "kind": "status",
+        "statuses": {"arrived": ["arrived", "landed"], "planned": ["will", "plans"]},
+    },
+]
 
 
 @pytest.fixture
@@ -36,8 +45,16 @@ def topic(profile):  # type: ignore[no-untyped-def]
     return replace(profile, raw={**profile.raw, "facts": FACTS})
 
 
-def add_article(db: Any, n: int, *, source: str | None = None, published: str | None = None,
-                status: str = "relevant", title: str | None = None, text: str = "") -> int:  # fmt: skip
+def add_article(
+    db: Any,
+    n: int,
+    *,
+    source: str | None = None,
+    published: str | None = None,
+    status: str = "relevant",
+    title: str | None = None,
+    text: str = "",
+) -> int:
     return int(
         db["articles"]
         .insert(
@@ -54,8 +71,15 @@ def add_article(db: Any, n: int, *, source: str | None = None, published: str | 
     )
 
 
-def add_event(db: Any, article_id: int, *, cluster_id: int | None = None,
-              event_type: str = "DEPLOY", start: int = 0, **fields: Any) -> int:  # fmt: skip
+def add_event(
+    db: Any,
+    article_id: int,
+    *,
+    cluster_id: int | None = None,
+    event_type: str = "DEPLOY",
+    start: int = 0,
+    **fields: Any,
+) -> int:
     row = {
         "article_id": article_id,
         "event_type": event_type,
@@ -81,8 +105,15 @@ def alerts(db: Any, kind: str | None = None) -> list[dict[str, Any]]:
 
 def arrests(db: Any, n: int, value: float, **kw: Any) -> int:
     a = add_article(db, n, **kw)
-    return add_event(db, a, event_type="ARREST_RAID", quantity=f"{value:,.0f} arrests",
-                     quantity_value=value, quantity_unit="arrests", cluster_id=100 + n)  # fmt: skip
+    return add_event(
+        db,
+        a,
+        event_type="ARREST_RAID",
+        quantity=f"{value:,.0f} arrests",
+        quantity_value=value,
+        quantity_unit="arrests",
+        cluster_id=100 + n,
+    )
 
 
 # --------------------------------------------------------------------------- NEW_EVENT
@@ -210,8 +241,14 @@ def test_one_article_with_two_figures_counts_the_largest(fresh_db, topic):  # ty
     raise_alerts(fresh_db, topic, event_ids=[arrests(fresh_db, 1, 500)])
     a = add_article(fresh_db, 2)
     ids = [
-        add_event(fresh_db, a, event_type="ARREST_RAID", start=s, quantity_value=v,
-                  quantity_unit="arrests")  # fmt: skip
+        add_event(
+            fresh_db,
+            a,
+            event_type="ARREST_RAID",
+            start=s,
+            quantity_value=v,
+            quantity_unit="arrests",
+        )
         for s, v in ((0, 12.0), (100, 800.0))
     ]
     raise_alerts(fresh_db, topic, event_ids=ids)
@@ -221,8 +258,14 @@ def test_one_article_with_two_figures_counts_the_largest(fresh_db, topic):  # ty
 
 def test_wrong_unit_is_not_the_fact(fresh_db, topic):  # type: ignore[no-untyped-def]
     a = add_article(fresh_db, 1)
-    ev = add_event(fresh_db, a, event_type="ARREST_RAID", quantity="30 days",
-                   quantity_value=30.0, quantity_unit="days")  # fmt: skip
+    ev = add_event(
+        fresh_db,
+        a,
+        event_type="ARREST_RAID",
+        quantity="30 days",
+        quantity_value=30.0,
+        quantity_unit="days",
+    )
     raise_alerts(fresh_db, topic, event_ids=[ev])
     assert fresh_db["facts"].count == 0
 
@@ -267,15 +310,29 @@ def test_bundled_profile_facts_load(profile):  # type: ignore[no-untyped-def]
 def _revision(db: Any, article_id: int, old: str, new: str, diff: str | None = None) -> int:
     if not db["article_revisions"].exists():  # created by the revisions migration once it lands
         db["article_revisions"].create(
-            {"id": int, "article_id": int, "revision": int, "title": str, "text": str,
-             "fetched_at": str, "diff": str},  # fmt: skip
+            {
+                "id": int,
+                "article_id": int,
+                "revision": int,
+                "title": str,
+                "text": str,
+                "fetched_at": str,
+                "diff": str,
+            },
             pk="id",
         )
     db["articles"].update(article_id, {"text": new, "revision": 2})
     return int(
         db["article_revisions"]
-        .insert({"article_id": article_id, "revision": 1, "text": old, "diff": diff,
-                 "fetched_at": "2025-10-01T10:00:00+00:00"})  # fmt: skip
+        .insert(
+            {
+                "article_id": article_id,
+                "revision": 1,
+                "text": old,
+                "diff": diff,
+                "fetched_at": "2025-10-01T10:00:00+00:00",
+            }
+        )
         .last_pk
     )
 
@@ -322,8 +379,10 @@ def test_one_line_strips_controls_and_bidi() -> None:
 
 def test_urgent_kinds(topic):  # type: ignore[no-untyped-def]
     assert urgent_kinds(topic) == set()
-    p = replace(topic, raw={**topic.raw, "digest": {"urgent_kinds": ["FACT_CHANGED",
-                                                                    "new_event:COURT_RULING"]}})  # fmt: skip
+    p = replace(
+        topic,
+        raw={**topic.raw, "digest": {"urgent_kinds": ["FACT_CHANGED", "new_event:COURT_RULING"]}},
+    )
     kinds = urgent_kinds(p)
     assert kinds == {"FACT_CHANGED", "NEW_EVENT:COURT_RULING"}
     assert is_urgent("FACT_CHANGED", None, kinds)
