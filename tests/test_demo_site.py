@@ -322,6 +322,9 @@ def test_robots_and_not_found(site: DemoSite, client: httpx.Client) -> None:
     r = client.get(site.base_url + "/robots.txt")
     assert r.status_code == 200 and "User-agent: *" in r.text
     assert client.get(site.base_url + "/no/such/page").status_code == 404
+    sitemap = client.get(site.base_url + "/sitemap.xml")
+    assert sitemap.status_code == 200
+    assert sitemap.text.count("<loc>") == len(site.published())
 
 
 def test_request_log_records_conditional_headers(site: DemoSite, client: httpx.Client) -> None:

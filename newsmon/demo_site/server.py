@@ -23,7 +23,8 @@ Paths
 
 Outlet pages and feeds:
 
-- ``/robots.txt`` — allows everything except ``/private/``.
+- ``/robots.txt`` — allows everything except ``/private/``; names the sitemap.
+- ``/sitemap.xml`` — every live article URL with its last modification time.
 - ``/<outlet>/`` — the outlet's front page (a list of its live articles).
 - ``/lakeshore-ledger/feed.xml`` — RSS 2.0; links carry ``utm_`` parameters.
 - ``/prairie-state-wire/atom.xml`` — Atom 1.0 with ``<published>`` and ``<updated>``.
@@ -946,6 +947,16 @@ class DemoSite:
         with self._lock:
             live = self._live
             phase = self._phase
+        if path == "/sitemap.xml":
+            urls = "\n".join(
+                f"<url><loc>{_x(i.url)}</loc><lastmod>{i.updated or i.published}</lastmod></url>"
+                for i in live.infos
+            )
+            return self._text(
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n',
+                "application/xml; charset=utf-8",
+            )
         if path in live.feeds:
             return self._feed(live.feeds[path], headers)
         amp = query.get("amp") == ["1"] or path.endswith("/amp/")

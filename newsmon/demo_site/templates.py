@@ -204,6 +204,45 @@ def _json_ld(page: Page) -> str:
     return json.dumps(data).replace("</", "<\\/")
 
 
+_TOPICS = (
+    "Chicago", "Suburbs", "Politics", "Education", "Transportation", "Crime", "Courts",
+    "Weather", "Sports", "Bears", "Cubs", "White Sox", "Bulls", "Blackhawks", "Fire",
+    "Business", "Real estate", "Food & drink", "Restaurants", "Arts", "Music", "Theater",
+    "Movies", "Books", "Obituaries", "Opinion", "Editorials", "Letters", "Columnists",
+    "Podcasts", "Video", "Photos", "Newsletters", "Events", "Puzzles", "Horoscopes",
+)
+
+
+def _config_script(page: Page) -> str:
+    """An inline analytics/ads configuration blob, as real pages carry (tens of KB)."""
+    seed = hashlib.sha256(page.canonical.encode()).hexdigest()
+    slots = [
+        {
+            "id": f"slot-{i}",
+            "sizes": [[300, 250], [728, 90], [320, 50]],
+            "targeting": {"pos": i, "kw": seed[i : i + 8], "sect": page.section},
+            "bidders": [
+                {"name": b, "params": {"placement": f"{seed[(i * 3) % 50 : (i * 3) % 50 + 12]}"}}
+                for b in ("appnexus", "rubicon", "ix", "openx", "pubmatic", "triplelift")
+            ],
+        }
+        for i in range(40)
+    ]
+    data = {"site": page.outlet.key, "pageId": seed[:16], "slots": slots}
+    return "window.__PAGE_CONFIG__=" + json.dumps(data).replace("</", "<\\/") + ";"
+
+
+def _mega_footer(base: str, key: str) -> str:
+    cols = []
+    for n in range(0, len(_TOPICS), 6):
+        links = "".join(
+            f'<li><a href="{base}/{key}/topics/{escape(t.lower().replace(" ", "-").replace("&", "and"))}/">{escape(t)}</a></li>'
+            for t in _TOPICS[n : n + 6]
+        )
+        cols.append(f'<ul class="footer-col">{links}</ul>')
+    return f'<nav class="mega-footer" aria-label="All sections">{"".join(cols)}</nav>'
+
+
 def _head(page: Page, extra_css: str) -> str:
     pub = page.published.isoformat()
     mod = (page.updated or page.published).isoformat()
@@ -227,6 +266,7 @@ def _head(page: Page, extra_css: str) -> str:
 <meta property="article:modified_time" content="{mod}">
 <meta property="article:section" content="{escape(page.section)}">
 <script type="application/ld+json">{_json_ld(page)}</script>
+<script>{_config_script(page)}</script>
 <style>{extra_css}</style>
 <script>window.dataLayer=window.dataLayer||[];dataLayer.push({{"pageType":"article","section":"{escape(page.section)}"}});</script>
 </head>"""
@@ -374,6 +414,7 @@ def _lakeshore(page: Page) -> str:
 <footer class="site-footer">
 <ul><li><a href="{b}/lakeshore-ledger/about">About us</a></li><li><a href="{b}/lakeshore-ledger/ethics">Ethics policy</a></li><li><a href="/privacy">Privacy</a></li><li><a href="{b}/lakeshore-ledger/tips">Send us a tip</a></li></ul>
 <p>© 2025 Lakeshore Ledger Media Co. All rights reserved.</p>
+{_mega_footer(b, o.key)}
 </footer>
 </body>
 </html>
@@ -420,6 +461,7 @@ def _prairie(page: Page) -> str:
 {_ad("footer", page.ad_variant)}
 <div class="footer"><p>Prairie State Wire is a nonprofit newsroom. <a href="{b}/prairie-state-wire/about">About</a> · <a href="{b}/prairie-state-wire/republish">Republishing guidelines</a> · <a href="/privacy">Privacy</a></p></div>
 </div>
+{_mega_footer(b, o.key)}
 {_cookie_banner(1)}
 </body>
 </html>
@@ -474,6 +516,7 @@ def _herald(page: Page) -> str:
 </div>
 </div>
 <div id="footer"><a href="{b}/midwest-daily-herald/contact">Contact</a> | <a href="{b}/midwest-daily-herald/advertise">Advertise</a> | <a href="/privacy">Privacy Policy</a> | <a href="/terms">Terms of Use</a><br>Copyright © 2025 Herald Media Group</div>
+{_mega_footer(b, o.key)}
 </body>
 </html>
 """
@@ -519,6 +562,7 @@ def _windy(page: Page) -> str:
 </div>
 <footer id="colophon"><p>Windy City Report is a nonprofit newsroom serving Chicago's neighborhoods.</p>
 <nav class="footer-nav"><a href="{b}/windy-city-report/about">About</a> <a href="{b}/windy-city-report/team">Our team</a> <a href="/privacy">Privacy</a></nav></footer>
+{_mega_footer(b, o.key)}
 {_cookie_banner(0)}
 </body>
 </html>
@@ -560,6 +604,7 @@ def _capitol(page: Page) -> str:
 </div>
 {_comments(page.comments, "Reader responses")}
 <div class="cd-footer">Capitol Dispatch LLC · <a href="{b}/capitol-dispatch/masthead">Masthead</a> · <a href="/privacy">Privacy</a> · <a href="/terms">Terms</a></div>
+{_mega_footer(b, o.key)}
 </body>
 </html>
 """
