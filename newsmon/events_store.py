@@ -1,0 +1,271 @@
+"""Storing extracted events and clustering them across articles.
+
+:func:`store_events` writes one article's events and gives each a ``cluster_id``: the
+same real-world event reported by ten outlets is one cluster with ten mentions (see the
+``event_clusters`` table, migration ``m0200``). It never begins or commits a
+transaction -- it runs inside the caller's, so an article and its events are written
+together or not at all -- and it is idempotent: the unique index on (article_id,
+evidence_start, event_type, extractor_version) means storing the same events twice
+returns the same ids and changes nothing.
+
+Clustering is conservative (precision over recall: merging two different events is
+worse than reporting one event twice). An event joins an existing cluster when
+
+- the event type is the same and the actor is the same (both unknown counts as the
+  same only when the place is known and equal);
+- target and location agree where both are known;
+- the dates are within :data:`DATE_TOLERANCE_DAYS` of each other; an event without a
+  date joins only a cluster without a date whose reports are within
+  :data:`UNDATED_WINDOW_DAYS` of this article's publication.
+
+Among several candidates the one whose date is closest wins (then the oldest).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlite_utils
+
+from extractors.records import Event
+from newsmon.db import now_iso
+
+LOGGER = logging.getLogger(__name__)
+
+#: Reports of one event may date it a day apart ("Friday night" / "Saturday").
+DATE_TOLERANCE_DAYS = 1
+#: Undated reports of one event appear within a few days of each other.
+UNDATED_WINDOW_DAYS = 3
+
+
+@dataclass(frozen=True)
+class StoredEvents:
+    """What :func:`store_events` did.
+
+    ``event_ids``: the ids of the given events, in order (existing rows included).
+    ``new_cluster_ids``: clusters created by this call (a ``NEW_EVENT`` each).
+    ``joined_cluster_ids``: clusters that existed before and gained a report.
+    """
+
+    event_ids: tuple[int, ...]
+    new_cluster_ids: tuple[int, ...]
+    joined_cluster_ids: tuple[int, ...]
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+        except ValueError:
+            return None
+
+
+def _article_info(db: sqlite_utils.Database, article_id: int) -> tuple[str | None, str | None]:
+    row = db.execute(
+        "SELECT coalesce(published, fetched_at), source FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    if row is None:
+        return None, None
+    return row[0], row[1]
+
+
+def _existing_event(
+    db: sqlite_utils.Database, article_id: int, e: Event
+) -> tuple[int, int | None] | None:
+    row = db.execute(
+        "SELECT id, cluster_id FROM events WHERE article_id = ? AND evidence_start = ?"
+        " AND event_type = ? AND extractor_version = ?",
+        [article_id, e.evidence_start, e.event_type, e.extractor_version],
+    ).fetchone()
+    return None if row is None else (int(row[0]), row[1])
+
+
+def _insert_event(db: sqlite_utils.Database, article_id: int, e: Event, created_at: str) -> int:
+    cur = db.execute(
+        "INSERT INTO events (article_id, event_type, actor, action, target, location, event_date,"
+        " quantity, quantity_value, quantity_unit, evidence, evidence_start, evidence_end,"
+        " confidence, extractor_version, created_at, date_is_planned, extra)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            article_id,
+            e.event_type,
+            e.actor,
+            e.action,
+            e.target,
+            e.location,
+            e.event_date,
+            e.quantity,
+            e.quantity_value,
+            e.quantity_unit,
+            e.evidence,
+            e.evidence_start,
+            e.evidence_end,
+            e.confidence,
+            e.extractor_version,
+            created_at,
+            int(e.date_is_planned),
+            json.dumps(dict(e.extra), sort_keys=True) if e.extra else None,
+        ],
+    )
+    assert cur.lastrowid is not None
+    return int(cur.lastrowid)
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> int | None:
+    """The existing cluster that ``e`` (reported at ``reported``) belongs to, if any."""
+    if e.actor is None and e.location is None:
+        return None  # "agents fired tear gas" with no place: too vague to match
+    rows = db.execute(
+        "SELECT id, target, location, event_date, first_reported, last_reported"
+        " FROM event_clusters WHERE event_type = ? AND actor IS ?",
+        [e.event_type, e.actor],
+    ).fetchall()
+    day = _day(e.event_date)
+    rep_day = _day(reported)
+    best: tuple[int, int] | None = None  # (distance in days, cluster id)
+    for cid, target, location, cdate, first_rep, last_rep in rows:
+        if not (_compatible(target, e.target) and _compatible(location, e.location)):
+            continue
+        if e.actor is None and location != e.location:
+            continue
+        cday = _day(cdate)
+        if day is not None and cday is not None:
+            dist = abs((day - cday).days)
+            if dist > DATE_TOLERANCE_DAYS:
+                continue
+        elif day is None and cday is None:
+            # Undated: only reports close in time, and only on an exact key.
+            if target != e.target or location != e.location:
+                continue
+            first, last = _day(first_rep), _day(last_rep)
+            if rep_day is None or first is None or last is None:
+                continue
+            if (first - rep_day).days > UNDATED_WINDOW_DAYS or (
+                rep_day - last
+            ).days > UNDATED_WINDOW_DAYS:
+                continue
+            dist = 0
+        else:
+            continue  # one dated, one not: cannot tell
+        if best is None or (dist, cid) < best:
+            best = (dist, int(cid))
+    return None if best is None else best[1]
+
+
+def _create_cluster(
+    db: sqlite_utils.Database,
+    e: Event,
+    event_id: int,
+    article_id: int,
+    reported: str | None,
+    source: str | None,
+    now: str,
+) -> int:
+    cur = db.execute(
+        "INSERT INTO event_clusters (event_type, actor, target, location, event_date,"
+        " first_event_id, first_article_id, first_source, first_reported, last_reported,"
+        " mentions, articles, sources, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 1, ?, ?)",
+        [
+            e.event_type,
+            e.actor,
+            e.target,
+            e.location,
+            e.event_date,
+            event_id,
+            article_id,
+            source,
+            reported,
+            reported,
+            now,
+            now,
+        ],
+    )
+    assert cur.lastrowid is not None
+    return int(cur.lastrowid)
+
+
+def refresh_cluster(db: sqlite_utils.Database, cluster_id: int, now: str | None = None) -> None:
+    """Recount a cluster's mentions, articles and sources and find its first report."""
+    row = db.execute(
+        "SELECT count(*), count(DISTINCT e.article_id),"
+        " count(DISTINCT coalesce(a.source, 'article:' || a.id)),"
+        " max(coalesce(a.published, a.fetched_at))"
+        " FROM events e JOIN articles a ON a.id = e.article_id WHERE e.cluster_id = ?",
+        [cluster_id],
+    ).fetchone()
+    first = db.execute(
+        "SELECT e.id, a.id, a.source, coalesce(a.published, a.fetched_at)"
+        " FROM events e JOIN articles a ON a.id = e.article_id WHERE e.cluster_id = ?"
+        " ORDER BY coalesce(a.published, a.fetched_at, '~'), e.id LIMIT 1",
+        [cluster_id],
+    ).fetchone()
+    if row is None or first is None:
+        return
+    db.execute(
+        "UPDATE event_clusters SET mentions = ?, articles = ?, sources = ?, last_reported = ?,"
+        " first_event_id = ?, first_article_id = ?, first_source = ?, first_reported = ?,"
+        " updated_at = ? WHERE id = ?",
+        [
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            first[0],
+            first[1],
+            first[2],
+            first[3],
+            now or now_iso(),
+            cluster_id,
+        ],
+    )
+
+
+def store_events(
+    db: sqlite_utils.Database, article_id: int, events: Sequence[Event]
+) -> StoredEvents:
+    """Write ``events`` of article ``article_id`` and cluster them; see the module doc.
+
+    Runs inside the caller's transaction (no BEGIN/COMMIT here). Idempotent.
+    """
+    now = now_iso()
+    reported, source = _article_info(db, article_id)
+    event_ids: list[int] = []
+    new_clusters: list[int] = []
+    joined: list[int] = []
+    touched: set[int] = set()
+    for e in events:
+        existing = _existing_event(db, article_id, e)
+        if existing is not None:
+            event_ids.append(existing[0])
+            continue
+        event_id = _insert_event(db, article_id, e, now)
+        event_ids.append(event_id)
+        cid = find_cluster(db, e, reported)
+        if cid is None:
+            cid = _create_cluster(db, e, event_id, article_id, reported, source, now)
+            new_clusters.append(cid)
+        elif cid not in new_clusters and cid not in joined:
+            joined.append(cid)
+        db.execute("UPDATE events SET cluster_id = ? WHERE id = ?", [cid, event_id])
+        touched.add(cid)
+    for cid in sorted(touched):
+        refresh_cluster(db, cid, now)
+    if new_clusters or joined:
+        LOGGER.debug(
+            "article %s: %d events, %d new clusters, %d joined",
+            article_id, len(event_ids), len(new_clusters), len(joined),
+        )  # fmt: skip
+    return StoredEvents(tuple(event_ids), tuple(new_clusters), tuple(joined))
