@@ -231,7 +231,7 @@ def _source_from(ref: Mapping[str, Any] | None, note: str | None = None) -> Sour
         title=one_line(ref.get("title") or url or f"article {ref.get('article_id')}", TITLE_MAX),
         outlet=one_line(ref.get("outlet") or outlet_of(None, url), 80),
         url=safe_url(url),
-        published=one_line(ref.get("published"), 40) or None,
+        published=one_line(ref.get("published"), 40)[:10] or None,
         note=note,
     )
 
@@ -258,7 +258,7 @@ def _cluster_sources(db: sqlite_utils.Database, cluster_id: int) -> tuple[list[S
                 title=one_line(r.get("title") or url, TITLE_MAX),
                 outlet=outlet,
                 url=safe_url(url),
-                published=one_line(r.get("published"), 40) or None,
+                published=one_line(r.get("published"), 40)[:10] or None,
             )
         )
     return sources, max(len(outlets), 1 if sources else 0)
@@ -345,7 +345,7 @@ def _count_phrase(sections: Sequence[tuple[str, list[DigestItem]]]) -> str:
     parts = []
     for kind, items in sections:
         n = sum(len(i.alert_ids) for i in items)
-        parts.append(f"{n} {_section_title(kind).lower()}")
+        parts.append(f"{_section_title(kind).lower()}: {n}")
     return ", ".join(parts)
 
 
@@ -354,7 +354,7 @@ def _count_phrase(sections: Sequence[tuple[str, list[DigestItem]]]) -> str:
 
 def _meta(item: DigestItem) -> str:
     bits = []
-    if item.kind == NEW_EVENT or item.cluster_id is not None:
+    if item.kind == NEW_EVENT:
         bits.append(f"{item.n_sources} independent source{'s' if item.n_sources != 1 else ''}")
     if item.event_type:
         bits.append(item.event_type.replace("_", " ").lower())
@@ -731,6 +731,19 @@ def send_urgent_digest(
         now=now,
         urgent=True,
     )
+
+
+def demo_digest_text(db_path: str | Path, topic: str | Path | None = None) -> str | None:
+    """For ``newsmon demo``: store the digest of every pending alert (delivered nowhere:
+    the demo never sends anything) and return its plain-text rendering, or None when
+    there is no alert."""
+    profile = load_profile(topic)
+    db = open_db(db_path)
+    try:
+        result = run_digest(db, profile, channels=[])
+    finally:
+        db.close()
+    return result.digest.text if result is not None else None
 
 
 # --------------------------------------------------------------------------- files

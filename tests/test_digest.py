@@ -392,7 +392,7 @@ def test_artifact_key_is_stable(profile) -> None:  # type: ignore[no-untyped-def
 
 
 @pytest.mark.slow
-def test_flow_publishes_markdown_artifact(db_path, profile, prefect_harness):  # type: ignore[no-untyped-def]
+def test_flow_publishes_markdown_artifact(db_path, profile, prefect_harness, monkeypatch):  # type: ignore[no-untyped-def]
     import asyncio
 
     from prefect.client.orchestration import get_client
@@ -400,6 +400,7 @@ def test_flow_publishes_markdown_artifact(db_path, profile, prefect_harness):  #
 
     from flows.digest import digest as digest_flow
 
+    monkeypatch.delenv("NEWSMON_NOTIFY", raising=False)
     _seeded_db(db_path, profile)
     summary = digest_flow(db=db_path, notify=None)
     assert summary["status"] == "stored" and summary["alerts"] == 1
@@ -443,3 +444,20 @@ def test_docs_mention_every_digest_option() -> None:
         "ARTICLE_UPDATED",
     ):
         assert option in doc
+
+
+def test_demo_digest_text_stores_and_returns_text(db_path, profile):  # type: ignore[no-untyped-def]
+    from newsmon.digest import demo_digest_text
+
+    assert demo_digest_text(db_path) is None
+    _seeded_db(db_path, profile)
+    text = demo_digest_text(db_path)
+    assert text is not None and "New court ruling" in text
+    db = open_db(db_path)
+    assert db["digests"].count == 1
+    assert db["deliveries"].count == 0  # the demo never sends anything
+
+
+def test_cli_urgent_needs_urgent_kinds(db_path, tmp_path):  # type: ignore[no-untyped-def]
+    res = CliRunner().invoke(cli, ["digest", "--db", db_path, "--urgent"])
+    assert res.exit_code == 1 and "urgent_kinds" in res.output
