@@ -18,6 +18,14 @@ Usage::
 All outlets share one host (``base_url``); each lives under its own path prefix.
 Pages say which outlet they belong to with ``og:site_name``.
 
+``published()`` lists what is live now as ``ArticleInfo`` rows: ``url`` is the
+article's own URL (no tracking parameters), ``urls`` every URL it is served and
+listed at (feed links with ``utm_`` parameters, the search feed's link, a second
+URL). In phase 2 a rewrite *replaces* the row of the article it rewrites: same
+``url``, its own ``id``, ``label`` ``rewrite_material`` or ``rewrite_cosmetic``,
+``rewrites`` naming the original id and ``updated`` set. Other API:
+``fault_feed_url()``, ``fault_urls()`` (name -> URL), ``clear_request_log()``, ``phase``.
+
 Paths
 -----
 
