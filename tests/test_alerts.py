@@ -391,3 +391,53 @@ def test_urgent_kinds(topic):  # type: ignore[no-untyped-def]
     bad = replace(topic, raw={**topic.raw, "digest": {"urgent_kinds": ["EVERYTHING"]}})
     with pytest.raises(ProfileError, match="unknown alert kind"):
         urgent_kinds(bad)
+
+
+# --------------------------------------------------------------------------- with the real stages
+
+
+def test_with_the_real_event_store(fresh_db, profile):  # type: ignore[no-untyped-def]
+    """Ten outlets report one deployment through newsmon.events_store: one NEW_EVENT;
+    their troop figures 300/500 flap: one FACT_CHANGED."""
+    events_store = pytest.importorskip("newsmon.events_store")
+    from extractors.records import Event
+    from newsmon.digest import build_digest
+
+    for n, troops in enumerate([300, 300, 500, 300, 500, 300, 500, 500, 300, 500], start=1):
+        a = add_article(fresh_db, n, published=f"2025-10-05T{n:02d}:00:00+00:00")
+        sentence = f"About {troops} National Guard troops were deployed to Chicago."
+        ev = Event(
+            event_type="DEPLOY", actor="National Guard", action="deployed", target=None,
+            location="Chicago", event_date="2025-10-05", quantity=f"{troops} troops",
+            evidence=sentence, evidence_start=0, evidence_end=len(sentence), confidence=0.9,
+            extractor_version="test", quantity_value=float(troops), quantity_unit="troops",
+        )  # fmt: skip
+        stored = events_store.store_events(fresh_db, a, [ev])
+        raise_alerts(
+            fresh_db,
+            profile,
+            article_ids=[a],
+            event_ids=stored.event_ids,
+            new_cluster_ids=stored.new_cluster_ids,
+        )
+    assert len(alerts(fresh_db, NEW_EVENT)) == 1
+    [changed] = alerts(fresh_db, FACT_CHANGED)
+    assert "300 troops → 500 troops" in changed["summary"]
+    d = build_digest(fresh_db, profile)
+    assert d is not None and "10 independent sources" in d.text
+
+
+def test_with_the_real_revisions_stage(fresh_db, profile):  # type: ignore[no-untyped-def]
+    revisions = pytest.importorskip("newsmon.revisions")
+    old = " ".join(f"Paragraph {i} says the guard arrived on Monday in Chicago." for i in range(30))
+    a = add_article(fresh_db, 1, text=old)
+    new = old.replace("Paragraph 3 says the guard arrived on Monday", "Paragraph 3 now says no")
+    new += " An editor's note: an earlier version misstated the number of troops."
+    rev = revisions.record_revision(fresh_db, a, new, "Story 1 (updated)", "2025-10-06T10:00:00Z")
+    if rev is None:
+        pytest.skip("the revisions stage judged this change cosmetic")
+    [alert_id] = raise_alerts(fresh_db, profile, revision_ids=[rev])
+    row = fresh_db["alerts"].get(alert_id)
+    assert row["kind"] == ARTICLE_UPDATED and row["article_id"] == a
+    assert json.loads(row["details"])["diff"]
+    assert raise_alerts(fresh_db, profile, revision_ids=[rev]) == []
