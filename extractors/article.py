@@ -5,8 +5,9 @@ decodes them, parses them once with lxml and runs trafilatura on the tree.
 
 Body text: trafilatura with comments off and tables kept, first in precision mode
 (fewer navigation and teaser lines), then, when that finds less than
-``SHORT_TEXT_WORDS`` words, a second pass in trafilatura's default mode, keeping the
-longer text. docs/extraction.md has the benchmark figures behind this choice.
+``SHORT_TEXT_WORDS`` words, a second pass in trafilatura's default mode, whose text wins
+when it is more than ``LOST_BODY_RATIO`` times longer. docs/extraction.md has the
+benchmark figures behind this choice.
 
 Every failure has a reason: :func:`extract_article` raises
 :class:`~newsmon.errors.ExtractionError` instead of returning an empty article, so the
@@ -56,8 +57,11 @@ PARSER_DEPTH_LIMIT = 256
 # Only words in lines of at least MIN_SENTENCE_WORDS count: menus and link lists do not.
 MIN_ARTICLE_WORDS = 25
 MIN_SENTENCE_WORDS = 6
-# A precision-mode text shorter than this gets a second, default-mode pass.
+# A precision-mode text shorter than this gets a second, default-mode pass, whose text
+# replaces it only when it is more than LOST_BODY_RATIO times longer: then precision
+# mode lost the body. A little more text is usually boilerplate it rightly dropped.
 SHORT_TEXT_WORDS = 100
+LOST_BODY_RATIO = 2.0
 # No second pass when the first already took this long.
 SECOND_PASS_BUDGET_SECONDS = 2.0
 
@@ -116,9 +120,9 @@ def extract_article(html: str | bytes, url: str, *, encoding: str | None = None)
     never raise. ``url`` is the URL the page was fetched from; the returned
     ``canonical_url`` comes from :func:`extractors.urls.choose_canonical`.
 
-    Raises :class:`ExtractionError` with a specific reason (``"empty page"``,
-    ``"not HTML (PDF document)"``, ``"no article text found (3 words)"``, ...) when the
-    page has no usable article text.
+    Raises :class:`ExtractionError` with a specific reason (``"empty page"``, ``"not
+    HTML (PDF document)"``, ``"no article text found (3 words in sentences)"``, ...)
+    when the page has no usable article text.
     """
     tree = _parse(_decode(html, url, encoding), url)
     text = _body_text(tree, url)
@@ -309,13 +313,14 @@ def _tree_depth(tree: HtmlElement) -> int:
 
 
 def _body_text(tree: HtmlElement, url: str) -> str:
-    """Precision-mode text, with a default-mode pass when it is short."""
+    """Precision-mode text, or default-mode text when precision mode lost the body."""
     started = time.perf_counter()
     text = _trafilatura_text(tree, url, favor_precision=True)
     elapsed = time.perf_counter() - started
-    if count_words(text) < SHORT_TEXT_WORDS and elapsed < SECOND_PASS_BUDGET_SECONDS:
+    words = count_words(text)
+    if words < SHORT_TEXT_WORDS and elapsed < SECOND_PASS_BUDGET_SECONDS:
         fuller = _trafilatura_text(tree, url, favor_precision=False)
-        if count_words(fuller) > count_words(text):
+        if count_words(fuller) > LOST_BODY_RATIO * words:
             text = fuller
     words = prose_words(text)
     if words < MIN_ARTICLE_WORDS:

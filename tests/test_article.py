@@ -253,7 +253,6 @@ def test_moderately_nested_page_still_extracts() -> None:
     assert PARAGRAPHS[3] in article.text
 
 
-@pytest.mark.slow
 def test_20_mb_of_markup_is_refused_in_bounded_time() -> None:
     filler = "<div class='row'><p>filler words here and there</p></div>" * 360_000
     page = article_page(after=filler)
@@ -264,7 +263,6 @@ def test_20_mb_of_markup_is_refused_in_bounded_time() -> None:
     assert reason.startswith("page too large to extract (")
 
 
-@pytest.mark.slow
 def test_20_mb_page_that_is_big_because_of_inline_scripts_still_extracts() -> None:
     blob = "<script>window.__STATE__ = '" + "x" * 20_000_000 + "';</script>"
     page = article_page(head=blob).encode("utf-8")
