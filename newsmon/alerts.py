@@ -54,6 +54,7 @@ OUTCOME_AMBIGUOUS = "ambiguous"  # another value of the same article was chosen
 OUTCOME_SEED = "seed"  # from the seed corpus: known already, never alerted
 ANNOUNCED_OUTCOMES = (OUTCOME_BASELINE, OUTCOME_ALERTED, OUTCOME_SEED)
 
+_WARNED: set[tuple[str, str]] = set()
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
@@ -101,10 +102,10 @@ class FactSpec:
 
     ``kind`` is ``number`` (the default; values from an event's quantity, matched on
     ``unit`` when given), ``date`` (the event's date) or ``status`` (a label from
-    ``statuses``, phrases matched in the event's action and evidence; without
-    ``statuses`` the action itself). ``direction`` ``up``/``down`` alerts only when a
-    number moves that way (cumulative counts only grow). ``keywords`` and ``actors``
-    narrow which events count.
+    ``statuses``: phrases matched as whole words in the event's action and evidence; a
+    status fact without ``statuses`` is not tracked). ``direction`` ``up``/``down``
+    alerts only when a number moves that way (cumulative counts only grow).
+    ``keywords`` and ``actors`` narrow which events count.
     """
 
     key: str
@@ -214,14 +215,11 @@ def fact_value(spec: FactSpec, event: Mapping[str, Any]) -> tuple[str, str] | No
             return None
         return str(date)[:10], str(date)[:10]
     if spec.kind == "status":
-        action = str(event.get("action") or "").lower()
-        if spec.statuses:
-            for label, phrases in spec.statuses:
-                if any(p in action or p in evidence for p in phrases):
-                    return label.lower(), label
-            return None
-        status = one_line(action, 60)
-        return (status, status) if status else None
+        said = f"{event.get('action') or ''} {evidence}".lower()
+        for label, phrases in spec.statuses:
+            if any(re.search(rf"\b{re.escape(p)}\b", said) for p in phrases):
+                return label.lower(), label
+        return None
     number = _number_of(event)
     if number is None:
         return None
@@ -410,7 +408,17 @@ def fact_changed_alerts(
     several values for a fact, the largest number (or the first date/status) counts.
     Every report is kept in ``fact_observations`` with the reason.
     """
-    specs = fact_specs(profile)
+    specs = []
+    for spec in fact_specs(profile):
+        if spec.kind == "status" and not spec.statuses:
+            if (profile.id, spec.key) not in _WARNED:
+                _WARNED.add((profile.id, spec.key))
+                LOGGER.warning(
+                    "fact %r is a status without `statuses` (label -> phrases): not tracked",
+                    spec.key,
+                )
+            continue
+        specs.append(spec)
     if not specs:
         return []
     events = _events(db, event_ids)

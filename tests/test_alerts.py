@@ -441,3 +441,26 @@ def test_with_the_real_revisions_stage(fresh_db, profile):  # type: ignore[no-un
     assert row["kind"] == ARTICLE_UPDATED and row["article_id"] == a
     assert json.loads(row["details"])["diff"]
     assert raise_alerts(fresh_db, profile, revision_ids=[rev]) == []
+
+
+def test_status_fact_without_statuses_is_not_tracked(fresh_db, topic, caplog):  # type: ignore[no-untyped-def]
+    facts = [
+        {"key": "arrived_raw", "label": "Arrived", "event_types": ["DEPLOY"], "kind": "status"}
+    ]
+    p = replace(topic, raw={**topic.raw, "facts": facts})
+    for n, action in enumerate(["deployed", "sent", "arrived", "stationed"], start=1):
+        ev = add_event(fresh_db, add_article(fresh_db, n), action=action, cluster_id=n)
+        raise_alerts(fresh_db, p, event_ids=[ev])
+    assert fresh_db["facts"].count == 0 and alerts(fresh_db, FACT_CHANGED) == []
+
+
+def test_status_phrases_match_whole_words(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a1, a2 = add_article(fresh_db, 1), add_article(fresh_db, 2)
+    s1 = add_event(
+        fresh_db, a1, action="deployed", evidence="Troops will deploy soon.", cluster_id=1
+    )
+    # "Williams" contains "will" but is not the word "will": no status in this report.
+    s2 = add_event(fresh_db, a2, action="sent", evidence="Gen. Williams sent units.", cluster_id=2)
+    raise_alerts(fresh_db, topic, event_ids=[s1, s2])
+    rows = list(fresh_db.query("SELECT event_id, value FROM fact_observations"))
+    assert rows == [{"event_id": s1, "value": "planned"}]
