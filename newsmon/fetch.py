@@ -672,7 +672,7 @@ class Fetcher:
         if not 200 <= status < 300:
             raise status_error(url, response)
         media, _charset = split_content_type(response.headers.get("content-type"))
-        if allowed_types is not None and media not in allowed_types:
+        if allowed_types is not None and media not in {t.lower() for t in allowed_types}:
             raise FetchError(url, f"unexpected content type {media or '(none)'}", status=status)
         return _Reply(status, response.headers, _read_body(response, url, self.spec.max_bytes))
 

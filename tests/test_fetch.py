@@ -232,7 +232,7 @@ def test_stall_past_read_timeout_is_retryable_and_bounded(server: LocalServer) -
         took = time.monotonic() - started
     assert error.retryable
     assert "timed out" in error.reason
-    assert took < 2.0
+    assert took < 3.0
 
 
 def test_trickling_body_hits_the_total_time_limit(server: LocalServer) -> None:
@@ -247,7 +247,7 @@ def test_trickling_body_hits_the_total_time_limit(server: LocalServer) -> None:
         took = time.monotonic() - started
     assert error.retryable
     assert "total time limit" in error.reason
-    assert 0.9 < took < 2.0
+    assert 0.9 < took < 3.0
 
 
 def test_trickling_headers_hit_the_total_time_limit(server: LocalServer) -> None:
@@ -265,7 +265,8 @@ def test_trickling_headers_hit_the_total_time_limit(server: LocalServer) -> None
         error = fetch_error(fetcher, server.url("/slow-headers"))
         took = time.monotonic() - started
     assert error.retryable
-    assert took < 2.0
+    assert "total time limit" in error.reason
+    assert took < 3.0
 
 
 # ------------------------------------------------------------------------ size limits
@@ -413,7 +414,7 @@ def test_missing_content_type_is_refused_when_types_are_required(server: LocalSe
 def test_allowed_content_type_passes_case_insensitively(server: LocalServer) -> None:
     server.route("/feed", static(b"<rss/>", "Application/RSS+XML; charset=utf-8"))
     with make_fetcher() as fetcher:
-        result = fetcher.get(server.url("/feed"), allowed_types=("application/rss+xml",))
+        result = fetcher.get(server.url("/feed"), allowed_types=("application/RSS+xml",))
     assert result.content_type == "application/rss+xml"
     assert result.encoding == "utf-8"
 
