@@ -1,0 +1,223 @@
+"""store_events: idempotent writes inside the caller's transaction, and clustering."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from extractors.events import EXTRACTOR_VERSION
+from extractors.records import Event
+from newsmon.events_store import StoredEvents, store_events
+from newsmon.profile import TopicProfile
+
+BASE = Event(
+    event_type="DEPLOY",
+    actor="National Guard",
+    action="arrived",
+    target=None,
+    location="Elwood",
+    event_date="2025-10-07",
+    quantity="200 troops",
+    evidence="About 200 Texas National Guard troops arrived in Elwood on Tuesday.",
+    evidence_start=0,
+    evidence_end=68,
+    confidence=0.9,
+    extractor_version=EXTRACTOR_VERSION,
+    quantity_value=200.0,
+    quantity_unit="troops",
+    extra=(("trigger", "arrived"),),
+)
+
+
+def event(**kw: Any) -> Event:
+    return replace(BASE, **kw)
+
+
+def article(
+    db: Database, source: str, published: str = "2025-10-07T12:00:00-05:00", url: str | None = None
+) -> int:
+    url = (
+        url or f"https://{source}/story-{db.execute('SELECT count(*) FROM articles').fetchone()[0]}"
+    )
+    cur = db.execute(
+        "INSERT INTO articles (url, status, source, published, text)"
+        " VALUES (?, 'relevant', ?, ?, '')",
+        [url, source, published],
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def store(db: Database, article_id: int, events: list[Event]) -> StoredEvents:
+    with db.atomic():
+        return store_events(db, article_id, events)
+
+
+def cluster(db: Database, cid: int) -> dict[str, Any]:
+    return dict(next(iter(db.query("SELECT * FROM event_clusters WHERE id = ?", [cid]))))
+
+
+def test_ten_outlets_one_cluster_ten_mentions(fresh_db: Database) -> None:
+    results = []
+    for i in range(10):
+        aid = article(fresh_db, f"outlet{i}.example", f"2025-10-07T{10 + i:02d}:00:00-05:00")
+        results.append(store(fresh_db, aid, [event(evidence_start=i * 3)]))
+    assert len(results[0].new_cluster_ids) == 1
+    cid = results[0].new_cluster_ids[0]
+    for r in results[1:]:
+        assert r.new_cluster_ids == ()
+        assert r.joined_cluster_ids == (cid,)
+    c = cluster(fresh_db, cid)
+    assert (c["mentions"], c["articles"], c["sources"]) == (10, 10, 10)
+    assert c["first_source"] == "outlet0.example"
+    assert c["first_reported"].startswith("2025-10-07T10:00")
+    assert fresh_db.execute("SELECT count(DISTINCT cluster_id) FROM events").fetchone()[0] == 1
+
+
+def test_sources_are_distinct_outlets(fresh_db: Database) -> None:
+    a1 = article(fresh_db, "wire.example")
+    a2 = article(fresh_db, "wire.example")  # the same outlet's second story
+    a3 = article(fresh_db, "ledger.example")
+    cid = store(fresh_db, a1, [event()]).new_cluster_ids[0]
+    store(fresh_db, a2, [event()])
+    store(fresh_db, a3, [event()])
+    c = cluster(fresh_db, cid)
+    assert (c["mentions"], c["articles"], c["sources"]) == (3, 3, 2)
+
+
+def test_first_report_is_the_earliest_published_not_the_first_stored(fresh_db: Database) -> None:
+    late = article(fresh_db, "late.example", "2025-10-08T09:00:00-05:00")
+    early = article(fresh_db, "early.example", "2025-10-07T08:00:00-05:00")
+    cid = store(fresh_db, late, [event()]).new_cluster_ids[0]
+    store(fresh_db, early, [event()])
+    c = cluster(fresh_db, cid)
+    assert (c["first_article_id"], c["first_source"]) == (early, "early.example")
+    assert c["last_reported"].startswith("2025-10-08")
+
+
+@pytest.mark.parametrize(
+    ("other", "same"),
+    [
+        ({"event_date": "2025-10-08"}, True),  # a day apart: same event
+        ({"event_date": "2025-10-06"}, True),
+        ({"event_date": "2025-10-09"}, False),  # two days apart: another event
+        ({"event_date": "2025-11-07"}, False),
+        ({"actor": "CBP"}, False),
+        ({"event_type": "ARREST_RAID"}, False),
+        ({"location": "Broadview"}, False),
+        ({"location": None}, True),  # one report did not name the place
+        ({"target": "ICE"}, True),  # one report named a target, the other did not
+        ({"event_date": None}, False),  # dated vs undated: cannot tell
+    ],
+)
+def test_cluster_key(fresh_db: Database, other: dict[str, Any], same: bool) -> None:
+    a1 = article(fresh_db, "one.example")
+    a2 = article(fresh_db, "two.example")
+    first = store(fresh_db, a1, [event()])
+    second = store(fresh_db, a2, [event(**other)])
+    if same:
+        assert second.joined_cluster_ids == first.new_cluster_ids
+    else:
+        assert second.new_cluster_ids and second.new_cluster_ids != first.new_cluster_ids
+
+
+def test_different_targets_are_different_events(fresh_db: Database) -> None:
+    a1, a2 = article(fresh_db, "one.example"), article(fresh_db, "two.example")
+    base = event(event_type="LAWSUIT", actor="State of Illinois", location=None)
+    store(fresh_db, a1, [replace(base, target="Trump administration")])
+    r = store(fresh_db, a2, [replace(base, target="DHS")])
+    assert r.new_cluster_ids
+
+
+def test_undated_events_cluster_only_close_in_time(fresh_db: Database) -> None:
+    e = event(event_type="STATEMENT", actor="Justice Department", location=None, event_date=None)
+    a1 = article(fresh_db, "one.example", "2025-10-09T10:00:00-05:00")
+    a2 = article(fresh_db, "two.example", "2025-10-10T10:00:00-05:00")
+    a3 = article(fresh_db, "three.example", "2025-11-20T10:00:00-05:00")
+    cid = store(fresh_db, a1, [e]).new_cluster_ids[0]
+    assert store(fresh_db, a2, [e]).joined_cluster_ids == (cid,)
+    assert store(fresh_db, a3, [e]).new_cluster_ids  # six weeks later: another statement
+
+
+def test_unknown_actor_needs_a_place(fresh_db: Database) -> None:
+    a1, a2 = article(fresh_db, "one.example"), article(fresh_db, "two.example")
+    vague = event(event_type="USE_OF_FORCE", actor=None, location=None)
+    store(fresh_db, a1, [vague])
+    assert store(fresh_db, a2, [vague]).new_cluster_ids  # too vague to call it the same
+    placed = event(event_type="PROTEST", actor=None, location="Broadview")
+    a3, a4 = article(fresh_db, "three.example"), article(fresh_db, "four.example")
+    cid = store(fresh_db, a3, [placed]).new_cluster_ids[0]
+    assert store(fresh_db, a4, [placed]).joined_cluster_ids == (cid,)
+
+
+def test_idempotent(fresh_db: Database) -> None:
+    aid = article(fresh_db, "one.example")
+    evs = [event(), event(event_type="STATEMENT", actor="JB Pritzker", evidence_start=100)]
+    first = store(fresh_db, aid, evs)
+    again = store(fresh_db, aid, evs)
+    assert again.event_ids == first.event_ids
+    assert (again.new_cluster_ids, again.joined_cluster_ids) == ((), ())
+    assert fresh_db.execute("SELECT count(*) FROM events").fetchone()[0] == 2
+    assert fresh_db.execute("SELECT count(*) FROM event_clusters").fetchone()[0] == 2
+    assert {r["mentions"] for r in fresh_db.query("SELECT mentions FROM event_clusters")} == {1}
+
+
+def test_row_contents(fresh_db: Database) -> None:
+    aid = article(fresh_db, "one.example")
+    eid = store(fresh_db, aid, [event(date_is_planned=True)]).event_ids[0]
+    row = dict(next(iter(fresh_db.query("SELECT * FROM events WHERE id = ?", [eid]))))
+    assert row["evidence"].startswith("About 200")
+    assert (row["quantity_value"], row["quantity_unit"], row["date_is_planned"]) == (
+        200.0,
+        "troops",
+        1,
+    )
+    assert row["extra"] == '{"trigger": "arrived"}'
+    assert row["cluster_id"] is not None
+
+
+def test_runs_inside_the_callers_transaction(fresh_db: Database) -> None:
+    aid = article(fresh_db, "one.example")
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), fresh_db.atomic():
+        store_events(fresh_db, aid, [event()])
+        assert fresh_db.conn.in_transaction  # store_events did not commit
+        raise Boom
+    assert fresh_db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert fresh_db.execute("SELECT count(*) FROM event_clusters").fetchone()[0] == 0
+
+
+def test_empty_event_list(fresh_db: Database) -> None:
+    aid = article(fresh_db, "one.example")
+    assert store(fresh_db, aid, []) == StoredEvents((), (), ())
+
+
+def test_extracted_seed_article_stored_by_three_outlets(
+    fresh_db: Database, profile: TopicProfile
+) -> None:
+    from pathlib import Path
+
+    from extractors.events import extract_events
+
+    text = (
+        Path(__file__).resolve().parent.parent
+        / "seeds"
+        / "chicago-immigration-2025"
+        / "001_0ddfd030a1922397.txt"
+    ).read_text()
+    evs = extract_events(text, published="2025-09-01", profile=profile)
+    assert evs
+    ids = [article(fresh_db, f"o{i}.example", "2025-09-01") for i in range(3)]
+    first = store(fresh_db, ids[0], evs)
+    assert len(first.new_cluster_ids) == len(evs)
+    for aid in ids[1:]:
+        r = store(fresh_db, aid, evs)
+        assert r.new_cluster_ids == ()
+        assert sorted(r.joined_cluster_ids) == sorted(first.new_cluster_ids)
+    assert {r["sources"] for r in fresh_db.query("SELECT sources FROM event_clusters")} == {3}
