@@ -155,10 +155,15 @@ def make_channel(template: str, environ: Mapping[str, str] | None = None) -> Cha
     secrets = _secrets_of(template, url, env)
     plugin = _instantiate(url)
     if plugin is None:
-        raise DeliveryError(
-            _rough_redact(url, secrets),
-            "Apprise does not understand this URL (see https://appriseit.com/services/)",
+        scheme = url.split(":", 1)[0].lower()
+        hint = (
+            "Apprise cannot use this e-mail URL: check the host and port, and add "
+            "?from=sender@example.org&to=desk@example.org when the user name is not an "
+            "e-mail address"
+            if scheme in ("mailto", "mailtos")
+            else "Apprise does not understand this URL (see https://appriseit.com/services/)"
         )
+        raise DeliveryError(_rough_redact(url, secrets), hint)
     redacted = _rough_redact(plugin.url(privacy=True), secrets)
     return Channel(url=url, redacted=redacted, secrets=tuple(secrets))
 
@@ -295,6 +300,8 @@ def _send_email(plugin: Any, title: str, *, text: str, html: str) -> None:
     msg["To"] = ", ".join(formataddr((name or "", addr)) for name, addr in plugin.targets)
     if plugin.cc:
         msg["Cc"] = ", ".join(sorted(plugin.cc))
+    if plugin.reply_to:
+        msg["Reply-To"] = ", ".join(sorted(plugin.reply_to))
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = make_msgid(domain=plugin.from_addr[1].split("@")[-1] or "newsmon")
     msg["X-Application"] = "newsmon"

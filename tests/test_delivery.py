@@ -383,3 +383,21 @@ def test_unset_variable_and_unknown_scheme() -> None:
     with pytest.raises(DeliveryError, match="does not understand") as err2:
         make_channel("madeup://user:hunter2@host", {})
     assert "hunter2" not in str(err2.value)
+
+
+def test_mail_cc_bcc_and_reply_to_from_the_url(fresh_db, profile, smtp):  # type: ignore[no-untyped-def]
+    seed_alerts(fresh_db, profile, clusters=1)
+    url = mailto(smtp.port) + "&cc=boss@example.org&bcc=archive@example.org&reply=news@example.org"
+    result = run_digest(fresh_db, profile, notify=[url])
+    assert result is not None and result.status == "delivered", result.sends
+    [msg] = smtp.inbox.messages
+    assert msg["Cc"] == "boss@example.org" and msg["Reply-To"] == "news@example.org"
+    assert "archive@example.org" not in str(msg)  # bcc: envelope only
+    [(_, rcpts)] = smtp.inbox.envelopes
+    assert sorted(rcpts) == ["archive@example.org", "boss@example.org", "desk@example.org"]
+
+
+def test_mail_url_without_sender_explains_the_fix() -> None:
+    with pytest.raises(DeliveryError, match=r"\?from=") as err:
+        make_channel("mailto://u:hunter2@127.0.0.1:25?to=a@example.org&mode=insecure", {})
+    assert "hunter2" not in str(err.value)
