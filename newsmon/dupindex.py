@@ -22,6 +22,7 @@ versions are never mixed.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,7 +68,7 @@ def _now() -> str:
 def _params(db: sqlite_utils.Database) -> dict[str, str]:
     try:
         rows = db.execute("SELECT name, value FROM dedupe_params").fetchall()
-    except Exception as exc:  # sqlite3.OperationalError: no such table
+    except sqlite3.OperationalError as exc:  # no such table
         raise StoreError(
             "the database has no duplicate index tables; open it with newsmon.db.open_db "
             f"(which applies migrations) ({exc})"
