@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -679,6 +679,11 @@ def run_digest(
     delivery). Call it outside any open transaction: it sends over the network.
     """
     now = now or now_iso()
+    if not dry_run and db.conn.in_transaction:
+        raise NewsmonError(
+            "run_digest sends over the network and records each send: call it after the "
+            "caller's transaction has committed, not inside it"
+        )
     if channels is None:
         channels = resolve_channels(profile, notify)
     d = build_digest(
@@ -796,12 +801,15 @@ def _iso(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise click.BadParameter(
             f"{value!r} is not an ISO 8601 date or time "
             "(e.g. 2025-10-01 or 2025-10-01T07:00:00+00:00)"
         ) from None
+    # Alerts are stamped in UTC; a time without an offset is taken as UTC.
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return when.replace(microsecond=0).isoformat()
 
 
 @click.command()

@@ -461,3 +461,19 @@ def test_demo_digest_text_stores_and_returns_text(db_path, profile):  # type: ig
 def test_cli_urgent_needs_urgent_kinds(db_path, tmp_path):  # type: ignore[no-untyped-def]
     res = CliRunner().invoke(cli, ["digest", "--db", db_path, "--urgent"])
     assert res.exit_code == 1 and "urgent_kinds" in res.output
+
+
+def test_since_is_normalised_to_utc() -> None:
+    from newsmon.digest import _iso
+
+    assert _iso("2025-10-01") == "2025-10-01T00:00:00+00:00"
+    assert _iso("2025-10-01T07:00:00-05:00") == "2025-10-01T12:00:00+00:00"
+    assert _iso("2025-10-01T12:00:00Z") == "2025-10-01T12:00:00+00:00"
+
+
+def test_run_digest_refuses_to_send_inside_a_transaction(fresh_db, profile):  # type: ignore[no-untyped-def]
+    from newsmon.errors import NewsmonError
+
+    cluster(fresh_db, profile, 1, 1)
+    with fresh_db.atomic(), pytest.raises(NewsmonError, match="after the caller's transaction"):
+        run_digest(fresh_db, profile, channels=[])
