@@ -347,7 +347,12 @@ _FRAGMENTS = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=2000,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.one_of(st.binary(max_size=3000), st.lists(_FRAGMENTS, max_size=60).map("".join)))
 def test_arbitrary_input_never_raises(doc: bytes | str) -> None:
     data = doc.encode("utf-8", "surrogatepass") if isinstance(doc, str) else doc

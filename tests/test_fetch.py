@@ -484,6 +484,9 @@ def test_local_server_is_refused_without_allow_private_hosts(server: LocalServer
 @contextmanager
 def socket_activity() -> Iterator[list[str]]:
     """Record DNS lookups and connections made inside the block (via audit hooks)."""
+    if not _AUDIT_HOOK_INSTALLED:
+        sys.addaudithook(_audit)  # audit hooks cannot be removed: install once, lazily
+        _AUDIT_HOOK_INSTALLED.append(True)
     events: list[str] = []
     _AUDIT_SINKS.append(events)
     try:
@@ -493,15 +496,13 @@ def socket_activity() -> Iterator[list[str]]:
 
 
 _AUDIT_SINKS: list[list[str]] = []
+_AUDIT_HOOK_INSTALLED: list[bool] = []
 
 
 def _audit(event: str, args: tuple[object, ...]) -> None:
     if _AUDIT_SINKS and event in ("socket.getaddrinfo", "socket.connect"):
         for sink in _AUDIT_SINKS:
             sink.append(f"{event} {args!r}")
-
-
-sys.addaudithook(_audit)
 
 
 BLOCKED = [
