@@ -95,7 +95,10 @@ def choose_canonical(page_url: str, declared: str | None) -> str:
     fallback = canonicalize_url(page_url)
     if not declared or not declared.strip():
         return fallback
-    candidate = urljoin(page_url.strip(), declared.strip())
+    try:
+        candidate = urljoin(page_url.strip(), declared.strip())
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 literal)
+        candidate = declared.strip()
     reason = _reject_reason(page_url, candidate)
     if reason:
         LOGGER.debug("ignoring declared canonical %r for %s: %s", declared, page_url, reason)
@@ -151,10 +154,12 @@ def _reject_reason(page_url: str, candidate: str) -> str | None:
 
 def _strip_amp_host(host: str) -> str:
     """``amp.example.com`` -> ``example.com``; ``amp.com`` itself is left alone."""
-    if not host.startswith("amp."):
-        return host
-    fld = get_fld(host, fix_protocol=True, fail_silently=True)
-    return host[len("amp.") :] if fld and str(fld) != host else host
+    while host.startswith("amp."):
+        fld = get_fld(host, fix_protocol=True, fail_silently=True)
+        if not fld or str(fld) == host:
+            break
+        host = host[len("amp.") :]
+    return host
 
 
 def _canonical_path(path: str) -> str:
@@ -182,9 +187,13 @@ def _remove_dot_segments(segments: list[str]) -> list[str]:
 
 def _strip_amp_suffix(segment: str) -> str:
     """``story.amp`` -> ``story``; ``story.amp.html`` -> ``story.html``."""
-    for suffix, replacement in AMP_SUFFIXES:
-        if segment.endswith(suffix) and len(segment) > len(suffix):
-            return segment[: -len(suffix)] + replacement
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix, replacement in AMP_SUFFIXES:
+            if segment.endswith(suffix) and len(segment) > len(suffix):
+                segment = segment[: -len(suffix)] + replacement
+                stripped = True
     return segment
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.article import (
     MAX_INPUT_BYTES,
@@ -334,3 +336,33 @@ def test_copyright_year_is_not_a_publication_date() -> None:
     assert extract_article(article_page(), url).published is None  # footer: "Copyright 2025"
     head = '<meta property="article:published_time" content="2025-01-01T09:00:00+01:00">'
     assert extract_article(article_page(head=head), url).published == "2025-01-01T09:00:00+01:00"
+
+
+# ------------------------------------------------------------------- properties
+
+_html_piece = st.sampled_from(
+    ["<p>", "</p>", "<div>", "</div>", "<table><tr><td>", "<script>", "</script>", "<!--",
+     "-->", "<meta charset=utf-16>", "<meta charset='x-nonsense'>", "\x00", "\ufeff", "&amp;",
+     "<html lang=\"\">", "<link rel=canonical href='http://[::1'>", "é", "Ω", "\ud7ff"]
+    + PARAGRAPHS
+)  # fmt: skip
+
+
+@given(st.lists(_html_piece, max_size=30).map("".join))
+@settings(max_examples=60, deadline=None)
+def test_any_markup_soup_gives_an_article_or_an_extraction_error(page: str) -> None:
+    try:
+        article = extract_article(page, URL)
+    except ExtractionError as err:
+        assert err.reason
+    else:
+        assert article.text.strip()
+
+
+@given(st.binary(max_size=2000))
+@settings(max_examples=60, deadline=None)
+def test_any_bytes_give_an_article_or_an_extraction_error(data: bytes) -> None:
+    try:
+        extract_article(data, URL)
+    except ExtractionError as err:
+        assert err.reason

@@ -4,6 +4,8 @@ nothing that could name a different document is rewritten."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.urls import canonicalize_url, choose_canonical, registrable_domain
 
@@ -114,6 +116,7 @@ PAGE = "https://www.example.com/news/guard-arrives?utm_source=rss"
         ("https://www.example.com/index.html", "https://www.example.com/news/guard-arrives"),
         ("javascript:void(0)", "https://www.example.com/news/guard-arrives"),
         ("ftp://www.example.com/news/x", "https://www.example.com/news/guard-arrives"),
+        ("http://[::1", "https://www.example.com/news/guard-arrives"),
     ],
 )  # fmt: skip
 def test_choose_canonical(declared: str | None, expected: str) -> None:
@@ -145,3 +148,36 @@ def test_hosts_without_a_public_suffix_are_sites_per_port() -> None:
     )
     assert choose_canonical(page, "http://127.0.0.1:9999/elsewhere/3") == page
     assert choose_canonical(page, "http://localhost:8765/elsewhere/3") == page
+
+
+# ------------------------------------------------------------------- properties
+
+_segment = st.sampled_from(
+    ["news", "amp", "a.amp", "b.amp.html", "c.amp.amp", ".", "..", "", "%7e", "%2e", "Z"]
+)
+_param = st.sampled_from(["utm_source=x", "id=3", "amp", "amp=1", "ref=hp", "q=a+b", "b=%2F"])
+
+
+@st.composite
+def _urls(draw: st.DrawFn) -> str:
+    hosts = ["Example.com", "amp.example.co.uk", "amp.amp.x.org", "127.0.0.1:8080", "x.org:443"]
+    host = draw(st.sampled_from(hosts))
+    path = "/".join(draw(st.lists(_segment, max_size=5)))
+    query = "&".join(draw(st.lists(_param, max_size=4)))
+    fragment = draw(st.sampled_from(["", "#top"]))
+    return f"{draw(st.sampled_from(['http', 'HTTPS']))}://{host}/{path}?{query}{fragment}"
+
+
+@given(_urls())
+@settings(max_examples=300, deadline=None)
+def test_canonicalize_url_is_idempotent_on_generated_urls(url: str) -> None:
+    once = canonicalize_url(url)
+    assert canonicalize_url(once) == once
+    assert "utm_" not in once and "#" not in once
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_canonicalize_url_never_raises(url: str) -> None:
+    assert isinstance(canonicalize_url(url), str)
+    assert isinstance(choose_canonical("https://example.com/a/b", url), str)
