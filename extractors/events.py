@@ -156,7 +156,8 @@ _MODIFIER = re.compile(r"-[a-z]")
 #: Organisations the profile does not know, by the shape of their name.
 _ORG = re.compile(
     r"\b(?P<name>(?:[A-Z][\w.’'\-]*\s+){1,4}(?:Department|Agency|Council|Caucus|Commission|Bureau"
-    r"|Office|Police|Union|Coalition|Network|Alliance|Committee|Command|Sheriff’s Office)"
+    r"|Office|Police|Union|Coalition|Network|Alliance|Committee|Command|Sheriff’s Office|Club"
+    r"|Association|Institute|Foundation|Center|Project|Society|Organization)"
     r"(?:\s+(?:for|of|on)(?:\s+(?:and\s+)?[A-Z][\w’'\-]*){1,4})?)\b"
 )
 #: A capitalised word right after a dictionary name makes it part of a longer name
@@ -566,6 +567,10 @@ _REDUCED_RELATIVE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have)\b")
 _PROGRESSIVE_BEFORE = re.compile(
     r"\b(?:is|are|was|were|been|be|began|begin|begins|started|keep|kept)\s+$"
 )
+_OPINION_BEFORE = re.compile(
+    r"\b(?:called|condemned|criticized|criticised|defended|denounced|described|praised)"
+    r"\s+(?:the|a|this|these|those|its|their)\s+(?:[\w-]+\s+)?$"
+)
 _MADE_BEFORE = re.compile(r"\b(?:made|conducted|carried out|making|conducting)\b[^,.;]{0,30}$")
 _PLAN_BEFORE = re.compile(
     r"\b(?:will|would|could|plans? to|planning to|preparing to|expected to|set to|intends? to"
@@ -577,7 +582,7 @@ _PLAN_BEFORE = re.compile(
 _CLAUSE = re.compile(r"(?<=[\w)]),\s+(?:who|whose|which|led by|a|an|the)\b[^,;“”\"]{0,140},(?=\s)")
 #: "since June", "since the operation began Sept. 8": the start of a span, not the day
 #: of the event.
-_SINCE_BEFORE = re.compile(r"\b(?:since|from|until|through)\b[^,.;]{0,30}$", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"\b(?:since|until|through)\b[^,.;]{0,30}$", re.IGNORECASE)
 _ACCORDING_TO = re.compile(r"\baccording to\s+")
 _DATELINE = re.compile(r"^\s*date\s+((?:19|20)\d\d-\d\d-\d\d)\b\s*")
 _MARKUP = re.compile(r"[<>{}=|\\]")
@@ -813,8 +818,26 @@ _INVERTED_NAME = re.compile(r"\s+(?:the\s+)?(?P<name>" + _CAP + r"\s+" + _CAP + 
 
 
 def _attached_to_speech(s: str, d: DateMention) -> bool:
-    """ "said Sunday", "told CNN on Friday": the date of the saying, not of the deed."""
-    return _SPEECH_BEFORE.search(s, max(0, d.start - 24), d.start) is not None
+    """ "said Sunday", "told CNN on Friday", "said on CBS News’ “Face the Nation” on
+    Sunday": the date of the saying, not of the deed."""
+    if _SPEECH_BEFORE.search(s, max(0, d.start - 24), d.start) is not None:
+        return True
+    vm = _SPEECH_TAIL.search(s, max(0, d.start - 45), d.start)
+    return vm is not None and not _CLAUSE_WORDS.search(vm.group())
+
+
+#: A speech verb and what follows it up to a date: "said on CBS News’ “Face the Nation” on".
+_SPEECH_TAIL = re.compile(r"(?<![\w-])(?:" + _SPEECH + r")\b[^.;]*$")
+#: Words that open the reported clause: a date after them is the content's date.
+_CLAUSE_WORDS = re.compile(
+    r"\b(?:that|who|which|whether|if|when|because|and|but|had|has|have|was|were|is|are"
+    r"|would|will|could)\b"
+)
+
+
+def _real_quote(s: str, quotes: Sequence[tuple[int, int]]) -> bool:
+    """A quotation of at least four words, not a scare-quoted term (“ICE-free zones”)."""
+    return any(len(s[a:b].split()) >= 4 for a, b in quotes)
 
 
 def _location(cx: _Context, start: int, end: int) -> str | None:
@@ -915,6 +938,8 @@ def _sentence_events(
                     continue  # "the man arrested was a citizen of Mexico"
                 if trig.endswith("ing") and not _PROGRESSIVE_BEFORE.search(before):
                     continue  # "deploying troops would inflame tensions": a gerund
+            if trig in ("arrests", "raids", "raid") and _OPINION_BEFORE.search(before):
+                continue  # "called the raid a terror operation": an opinion about it
             if (
                 etype == "ARREST_RAID"
                 and trig in ("arrests", "raids", "raid")
@@ -950,14 +975,19 @@ def _sentence_events(
         vm, spk = speech
         # "DHS said 1,000 people were arrested" is the arrest, not a second event; a
         # quote makes the saying an event of its own.
-        if not quotes and any(d.actor == spk.canonical for d in drafts):
+        if not _real_quote(s, quotes) and any(d.actor == spk.canonical for d in drafts):
             return drafts
         target = None
         if vm.group() in _TARGET_SPEECH:
             t = _after(cx, vm.end(), 40)
             if t is not None and t.canonical != spk.canonical:
                 target = t.canonical
-        said = [d for d in cx.dates if _attached_to_speech(s, d)] or list(cx.dates)
+        # The date said with the verb ("said Sunday"), else one before the verb ("Pritzker
+        # on Monday railed", "In a warning on Saturday, Trump told"); a date further on
+        # belongs to what was said ("said agents used a lot last week").
+        said = [d for d in cx.dates if _attached_to_speech(s, d)] or [
+            d for d in cx.dates if d.end <= vm.start()
+        ]
         di = _nearest(said, vm.start(), vm.end())
         location = _location(cx, vm.start(), vm.end()) if _CONFERENCE.search(s) else None
         conf = 0.6 + (0.15 if spk.kind == "actor" else 0.1) + (0.1 if quotes else 0.0)
@@ -1060,13 +1090,6 @@ def _build(
             passive_subject, actor = actor, None
     if etype == "COURT_RULING" and actor is not None and not (actor.role and "Judge" in actor.role):
         actor = None
-    if (
-        etype in ("ARREST_RAID", "USE_OF_FORCE")
-        and actor is not None
-        and actor.role
-        and (_CIVILIAN_ROLE.search(actor.role))
-    ):
-        actor = None
     if etype == "PROTEST":
         actor = None
     if actor is None and etype in ("ARREST_RAID", "ANNOUNCE_PLAN", "DEPLOY"):
@@ -1084,6 +1107,15 @@ def _build(
         and etype in ("ARREST_RAID", "USE_OF_FORCE", "DEPLOY")
     ):
         actor = None  # an organisation the profile does not know is not an enforcer
+    if (
+        etype in ("ARREST_RAID", "USE_OF_FORCE")
+        and actor is not None
+        and actor.role
+        and _CIVILIAN_ROLE.search(actor.role)
+    ):
+        actor = None  # an alderman calls the raid a terror operation; she did not raid
+    if etype == "LAWSUIT" and actor is not None and actor.role and "Judge" in actor.role:
+        actor = None  # the judge hears the lawsuit; someone else filed it
     # Target: the first actor after the trigger, for the types that have one.
     target = None
     if etype in ("LAWSUIT", "COURT_RULING", "DEPLOY", "ANNOUNCE_PLAN"):
