@@ -208,27 +208,28 @@ def _check_not_binary(data: bytes, url: str) -> None:
 def decode_html_bytes(data: bytes, encoding: str | None = None) -> str:
     """Decode page bytes; never raises.
 
-    Order: byte-order mark, then ``encoding`` (the HTTP charset), then ``<meta
-    charset>``, then UTF-8, then detection. When a declared encoding is wrong (latin-1
-    bytes declared as UTF-8) detection decides, unless the bytes are mostly valid UTF-8
-    with a few bad ones, which are then replaced.
+    Order: a byte-order mark; then UTF-8 when the bytes are valid UTF-8, or mostly valid
+    with a few stray bytes (which become U+FFFD), whatever the labels say (servers
+    often send a default ``charset=ISO-8859-1``, and legacy text almost never forms
+    valid multi-byte UTF-8 by chance); then ``encoding`` (the HTTP charset) and the
+    ``<meta charset>``, when the bytes decode with them; then detection.
     """
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):
             return data.decode(bom_codec, errors="replace").lstrip("\ufeff")
+    utf8 = _decode_strict(data, "utf-8")
+    if utf8 is not None and "\x1b" not in utf8:  # ESC: 7-bit ISO-2022 text is not UTF-8
+        return utf8
+    if utf8 is None and _mostly_utf8(data):
+        return data.decode("utf-8", errors="replace")
     for label in (encoding, _meta_charset(data)):
         codec = _codec(label)
-        if codec is None:
-            continue
-        text = _decode_strict(data, codec)
+        text = _decode_strict(data, codec) if codec else None
         if text is not None:
             return text
-        if codec == "utf-8" and _mostly_utf8(data):
-            return data.decode("utf-8", errors="replace")
-        LOGGER.debug("bytes are not %s as declared; detecting", codec)
-        break
-    text = _decode_strict(data, "utf-8")
-    return text if text is not None else _detect_and_decode(data)
+        if codec:
+            LOGGER.debug("bytes are not %s as declared", codec)
+    return utf8 if utf8 is not None else _detect_and_decode(data)
 
 
 def _meta_charset(data: bytes) -> str | None:

@@ -161,6 +161,15 @@ LATIN1_SENTENCE = "<p>Le café de la gare a rouvert après trois années de trav
         (b"<p>caf\xe9</p>", "iso-8859-1", "<p>café</p>"),
         (b"<p>\x93quoted\x94</p>", "iso-8859-1", "<p>\u201cquoted\u201d</p>"),  # as browsers do
         (b"<p>caf\xc3\xa9</p>", None, "<p>café</p>"),
+        # A server's default "charset=ISO-8859-1" on a UTF-8 page: the bytes win.
+        (b"<p>caf\xc3\xa9</p>", "iso-8859-1", "<p>café</p>"),
+        (
+            b'<meta charset="windows-1252"><p>caf\xc3\xa9</p>',
+            None,
+            '<meta charset="windows-1252"><p>café</p>',
+        ),
+        # 7-bit ISO-2022-JP is valid ASCII, so only its label tells.
+        ("<p>日本語</p>".encode("iso2022_jp"), "iso-2022-jp", "<p>日本語</p>"),
     ],
 )
 def test_decode_html_bytes(data: bytes, encoding: str | None, expected: str) -> None:
