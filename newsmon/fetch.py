@@ -107,19 +107,19 @@ def address_problem(address: str) -> str | None:
         embedded = _embedded_ipv4(ip)
         if embedded is not None:
             inner = address_problem(str(embedded))
-            return None if inner is None else f"{ip} maps to {inner}"
+            return None if inner is None else f"{ip} maps to {embedded} ({inner})"
     checks = (
-        (ip.is_loopback, "loopback"),
-        (ip.is_link_local, "link-local"),
-        (ip.is_multicast, "multicast"),
-        (ip.is_unspecified, "unspecified"),
-        (ip.is_reserved, "reserved"),
-        (ip.is_private, "private"),
-        (not ip.is_global, "not public"),
+        (ip.is_loopback, "a loopback"),
+        (ip.is_link_local, "a link-local"),
+        (ip.is_multicast, "a multicast"),
+        (ip.is_unspecified, "an unspecified"),
+        (ip.is_reserved, "a reserved"),
+        (ip.is_private, "a private"),
+        (not ip.is_global, "not a public"),
     )
     for failed, kind in checks:
         if failed:
-            return f"{ip} is a {kind} address"
+            return f"{ip} is {kind} address"
     return None
 
 
@@ -141,7 +141,9 @@ def _refuse_private(url: str, host: str, addresses: Iterable[str]) -> None:
     for addr in addresses:
         problem = address_problem(addr)
         if problem is not None:
-            shown = problem if addr == host.strip("[]") else f"{host} resolves to {problem}"
+            shown = (
+                problem if addr == host.strip("[]") else f"{host} resolves to {addr} ({problem})"
+            )
             raise BlockedURLError(url, f"refused: {shown}")
 
 

@@ -523,7 +523,7 @@ BLOCKED = [
     ("http://[::]/", "unspecified"),
     ("http://224.0.0.1/", "multicast"),
     ("http://240.0.0.1/", "reserved"),
-    ("http://100.64.0.1/", "not public"),  # carrier-grade NAT
+    ("http://100.64.0.1/", "not a public"),  # carrier-grade NAT
     ("http://localhost:8000/", "loopback"),
     ("http://2130706433/", "loopback"),  # 127.0.0.1 as one decimal number
     ("http://0x7f.1/", "loopback"),
