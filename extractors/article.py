@@ -407,7 +407,9 @@ def _checked_date(tree: HtmlElement, url: str, date: object) -> str | None:
     if not date.endswith("-01-01"):
         return date
     try:
-        confirmed = find_date(copy(tree), url=url or None, extensive_search=False)
+        confirmed = find_date(
+            copy(tree), url=url or None, extensive_search=False, original_date=True
+        )
     except (etree.LxmlError, ValueError, RecursionError):
         confirmed = None
     if confirmed != date:
