@@ -279,14 +279,27 @@ def is_material_change(old_text: str, new_text: str) -> bool:
     return _material_tokens(old_text) != _material_tokens(new_text)
 
 
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(\"'])(?:U\.S|U\.N|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|St|Jr|Sr|Lt|Gen|Col|Sgt|No|Mt|Ft|"
+    r"Ill|Tenn|Calif|Ore|a\.m|p\.m|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|[A-Z])\.$"
+)
+
+
 def sentences(text: str) -> list[str]:
-    """Split text into sentences (line breaks always split), whitespace collapsed."""
+    """Split text into sentences (line breaks always split), whitespace collapsed. A
+    period after a common abbreviation ("U.S.", "Gov.", "Sept.") does not end one."""
     out: list[str] = []
     for line in _content_lines(text):
+        pieces: list[str] = []
         for s in _SENTENCE_END.split(line.strip()):
             s = _WS.sub(" ", s).strip()
-            if s:
-                out.append(s)
+            if not s:
+                continue
+            if pieces and _ABBREVIATION.search(pieces[-1]):
+                pieces[-1] = f"{pieces[-1]} {s}"
+            else:
+                pieces.append(s)
+        out.extend(pieces)
     return out
 
 

@@ -108,3 +108,29 @@ def test_idempotent_and_numbered(db: sqlite_utils.Database, article: tuple[int, 
 def test_unknown_article(db: sqlite_utils.Database) -> None:
     with pytest.raises(KeyError):
         record_revision(db, 999, "text", None, T1)
+
+
+def _demo_rewrites() -> list[tuple[str, str, str, str]]:
+    try:
+        from newsmon.demo_site import load_content
+    except ImportError:
+        return []
+    specs = {s.id: s for s in load_content()}
+    return [
+        (s.id, s.label, specs[s.rewrites].text, s.text)
+        for s in specs.values()
+        if s.label.startswith("rewrite_") and s.rewrites in specs
+    ]
+
+
+@pytest.mark.parametrize("rewrite", _demo_rewrites(), ids=lambda r: r[0])
+def test_demo_site_rewrites(db: sqlite_utils.Database, rewrite: tuple[str, str, str, str]) -> None:
+    """The demo site's rewrites, labelled by their author: material ones are revisions."""
+    _, label, old, new = rewrite
+    with db.atomic():
+        cur = db.execute(
+            "INSERT INTO articles (url, status, text, fetched_at) VALUES (?, 'relevant', ?, ?)",
+            ["https://demo.test/a", old, T0],
+        )
+        rid = record_revision(db, int(cur.lastrowid or 0), new, None, T1)
+    assert (rid is not None) == (label == "rewrite_material")
