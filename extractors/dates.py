@@ -249,21 +249,49 @@ def _looks_ahead(sentence: str, start: int) -> bool:
     return PLANNED_CUES.search(before) is not None
 
 
-def find_dates(sentence: str, published: date | None) -> list[DateMention]:
+#: Words without which a pattern cannot match (``None``: needs a digit), so that most
+#: sentences skip most patterns.
+_NEEDS: dict[str, frozenset[str] | None] = {
+    "iso": None,
+    "month_day": None,
+    "day_month": None,
+    "weekday": frozenset(WEEKDAYS),
+    "day_word": frozenset({"today", "tonight", "yesterday", "tomorrow"}),
+    "days_ago": frozenset({"ago"}),
+    "week": frozenset({"week"}),
+    "weekend": frozenset({"weekend"}),
+    "holiday": frozenset({"labor", "memorial", "thanksgiving", "independence", "fourth",
+                          "christmas", "new"}),
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+
+
+def find_dates(
+    sentence: str, published: date | None, words: set[str] | frozenset[str] | None = None
+) -> list[DateMention]:
     """All date expressions in ``sentence``, resolved against ``published``.
 
     Overlapping matches keep the earlier pattern in :data:`_PATTERNS` (explicit before
     relative), so "next Friday, Sept. 5" yields the explicit ``Sept. 5`` and the week day
     is dropped.
     """
-    planned_sentence = PLANNED_CUES.search(sentence) is not None
+    if words is None:
+        words = set(_WORD.findall(sentence.lower()))
+    has_digit = _DIGIT.search(sentence) is not None
+    planned_sentence: bool | None = None  # looked up only when a pattern matches
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for kind, rx in _PATTERNS:
+        needs = _NEEDS[kind]
+        if (needs is None and not has_digit) or (needs is not None and not words & needs):
+            continue
         for m in rx.finditer(sentence):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
+            if planned_sentence is None:
+                planned_sentence = PLANNED_CUES.search(sentence) is not None
             forward = planned_sentence and _looks_ahead(sentence, s)
             value, k = _resolve(kind, m, published, forward)
             planned = False

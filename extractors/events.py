@@ -319,22 +319,24 @@ class _People:
         self.by_surname.setdefault(surname, (name, role))
 
 
-def _register_people(s: str, lex: _Lexicon, people: _People) -> None:
+def _register_people(s: str, lex: _Lexicon, people: _People, wset: set[str]) -> None:
+    if ", " not in s and not wset & _TITLE_HEADS:
+        return
     for m in _APPOSITIVE.finditer(s):
         name = m.group("name")
         if not any(w in _NOT_NAMES for w in name.split()) and _lookup_actor(lex, name) is None:
             people.add(name, None)
-    for m in _TITLED.finditer(s):
+    for m in _TITLED.finditer(s) if wset & _TITLE_HEADS else ():
         name = m.group("name").removesuffix("’s").removesuffix("'s")
         if _lookup_actor(lex, name) is None and _lookup_actor(lex, name.split()[-1]) is None:
             people.add(name, (m.group("pre") + m.group("title")).strip())
 
 
 def _find_mentions(
-    s: str, lex: _Lexicon, people: _People, quotes: Sequence[tuple[int, int]]
+    s: str, lex: _Lexicon, people: _People, quotes: Sequence[tuple[int, int]], wset: set[str]
 ) -> list[Mention]:
     cands: list[Mention] = []
-    for m in _TITLED.finditer(s):
+    for m in _TITLED.finditer(s) if wset & _TITLE_HEADS else ():
         name = m.group("name")
         end = m.end()
         for poss in ("’s", "'s"):
@@ -351,7 +353,7 @@ def _find_mentions(
             canonical, role = name, title
             people.add(name, title)
         cands.append(Mention(start, end, s[start:end], canonical, "person", False, role))
-    for m in _APPOSITIVE.finditer(s):
+    for m in _APPOSITIVE.finditer(s) if ", " in s else ():
         name = m.group("name")
         if any(w in _NOT_NAMES for w in name.split()):
             continue
@@ -386,7 +388,7 @@ def _find_mentions(
             if place is None or _NAME_CONTINUES.match(s, m.end()):
                 continue
             cands.append(Mention(m.start(), m.end(), m.group(), place, "place"))
-    for m in _ORG.finditer(s):
+    for m in _ORG.finditer(s) if wset & _ORG_HEADS else ():
         name = m.group("name")
         if (
             s.startswith(" of ", m.end())
@@ -409,27 +411,30 @@ def _find_mentions(
             )
         else:
             cands.append(Mention(m.start("name"), m.end(), m.group("name"), name, "org"))
-    if people.by_surname:
-        for m in _CAP_WORD.finditer(s):
-            known = people.by_surname.get(
-                m.group().rstrip("’'s") if m.group().endswith("’s") else m.group()
+    for surname, known in people.by_surname.items():
+        if surname.lower() not in wset:
+            continue
+        for m in re.finditer(r"\b" + re.escape(surname) + r"\b", s):
+            cands.append(
+                Mention(m.start(), m.end(), m.group(), known[0], "person", False, known[1])
             )
-            if known is not None:
-                cands.append(
-                    Mention(m.start(), m.end(), m.group(), known[0], "person", False, known[1])
-                )
     # Longest match wins; a place and an actor alias on the same words ("Illinois") is a
     # place after a preposition ("troops to Illinois") and an actor otherwise.
     rank = {"place": 0, "actor": 1, "person": 2, "org": 3}
     cands.sort(key=lambda c: (c.start, -(c.end - c.start), rank[c.kind]))
     chosen: list[Mention] = []
     last_end = -1
-    for c in cands:
+    for i, c in enumerate(cands):
         if c.start < last_end:
             continue
-        if _inside(c.start, quotes):
+        if quotes and _inside(c.start, quotes):
             continue
-        same = [d for d in cands if d.start == c.start and d.end == c.end and d is not c]
+        # Candidates on the same span sit next to each other after the sort.
+        same = []
+        j = i + 1
+        while j < len(cands) and cands[j].start == c.start and cands[j].end == c.end:
+            same.append(cands[j])
+            j += 1
         if same:
             after_prep = _PREPOSITION_BEFORE.search(s, max(0, c.start - 14), c.start) is not None
             as_place = next((d for d in (c, *same) if d.kind == "place"), None)
@@ -529,7 +534,54 @@ TRIGGERS: dict[str, re.Pattern[str]] = {
     ),
 }
 #: One pass that tells whether a sentence can hold any event at all.
-_ANY_TRIGGER = re.compile("|".join([_SPEECH_RX.pattern, *(rx.pattern for rx in TRIGGERS.values())]))
+#: The words that can start each trigger: a sentence none of whose words is here cannot
+#: match that type's regex, so the regex is not run (a set lookup is far cheaper than a
+#: scan with a long alternation, and most sentences hold no event).
+TRIGGER_HEADS: dict[str, frozenset[str]] = {
+    "COURT_RULING": frozenset(
+        "ruled rules ruling issued temporarily blocked dismissed struck halted enjoined granted"
+        " denied ordered restraining injunction".split()
+    ),
+    "LAWSUIT": frozenset("sued sues suing lawsuit filed".split()),
+    "EXECUTIVE_ORDER": frozenset(
+        "executive signed signing issued imposed declared emergency".split()
+    ),
+    "LEGISLATION": frozenset("introduced passed approved signed advanced unveiled".split()),
+    "DEPLOY": frozenset(
+        "deployed deploying deploys sent dispatched arrived arriving federalized federalization"
+        " mobilized launched surged stationed ordered authorized".split()
+    ),
+    "ARREST_RAID": frozenset(
+        "arrested arresting arrests detained detaining raided raids raid rounded apprehended"
+        " taken kicked".split()
+    ),
+    "USE_OF_FORCE": frozenset(
+        "fatally shot shooting fired tear pepper tased tackled beat used".split()
+    ),
+    "PROTEST": frozenset(
+        "protested protesting protesters took rallied marched demonstration demonstrations rally"
+        " held vigil gathered assembled".split()
+    ),
+    "ANNOUNCE_PLAN": frozenset(
+        "plans plan planning preparing expected set will floated announced asked scheduled".split()
+    ),
+}
+SPEECH_HEADS = frozenset(w for w in re.split(r"[|\s]+", _SPEECH) if w)
+_ALL_HEADS = frozenset().union(SPEECH_HEADS, *TRIGGER_HEADS.values())
+_TITLE_HEADS = frozenset(
+    w.lower() for w in re.findall(r"[A-Za-z]+", _TITLE_WORDS) if len(w) > 1 and w != "the"
+)
+_ORG_HEADS = frozenset(
+    "department agency council caucus commission bureau office police union coalition network"
+    " alliance committee command club association institute foundation center project society"
+    " organization".split()
+)
+_NUMBER_HEADS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+    " sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
+    " dozen hundred".split()
+)
+_DIGIT = re.compile(r"\d")
 
 #: Types whose sentence is about a legal act: the actions it describes (a deployment
 #: blocked, tear gas limited) are its subject, not new events.
@@ -559,6 +611,14 @@ _HABITUAL_BEFORE = re.compile(
 )
 _INDIRECT_QUESTION_BEFORE = re.compile(
     r"\b(?:how many|how much|whether)\b[^,.;]{0,40}$", re.IGNORECASE
+)
+#: Negated, habitual or indirect-question context before a trigger, in one pass.
+_SKIP_BEFORE = re.compile(
+    "|".join(
+        f"(?:{rx.pattern})"
+        for rx in (_NEGATION_BEFORE, _HABITUAL_BEFORE, _INDIRECT_QUESTION_BEFORE)
+    ),
+    re.IGNORECASE,
 )
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their|his|her|our|these|those)\s+$", re.IGNORECASE
@@ -849,7 +909,7 @@ def _location(cx: _Context, start: int, end: int) -> str | None:
 
 
 def _is_english(text: str) -> bool:
-    words = _WORD.findall(text[:20_000].lower())
+    words = _WORD.findall(text[:5_000].lower())
     if len(words) < 8:
         return any(w in _ENGLISH for w in words)
     return sum(w in _ENGLISH for w in words) / len(words) >= 0.08
@@ -884,14 +944,15 @@ def _sentence_events(
     if len(_MARKUP.findall(s)) > max(3, len(s) // 40):
         return []  # markup remnants, a table row, code
     words = _WORD.findall(s.lower())
-    if len(words) >= 8 and not any(w in _ENGLISH for w in words):
+    wset = set(words)
+    if len(words) >= 8 and not wset & _ENGLISH:
         return []
     if not _TERMINAL.search(s) and len(words) <= 16:
         return []  # a headline, a section heading or a short caption
-    if _ANY_TRIGGER.search(s) is None:
+    if not wset & _ALL_HEADS:
         # Most sentences: nothing happens in them. Only remember who they introduce
         # ("Kelly Hayes, co-host of ...") for the sentences that follow.
-        _register_people(s, lex, people)
+        _register_people(s, lex, people, wset)
         return []
     quotes = _quoted_spans(s)
     clauses = [
@@ -901,22 +962,26 @@ def _sentence_events(
     ]
     cx = _Context(
         s=s,
-        mentions=_find_mentions(s, lex, people, quotes),
+        mentions=_find_mentions(s, lex, people, quotes, wset),
         dates=[
             d
-            for d in find_dates(s, pub)
+            for d in find_dates(s, pub, wset)
             if not _inside(d.start, quotes)
             and not _SINCE_BEFORE.search(s, max(0, d.start - 40), d.start)
         ],
-        quantities=[q for q in find_quantities(s) if not _inside(q.start, quotes)],
+        quantities=[q for q in find_quantities(s) if not _inside(q.start, quotes)]
+        if (wset & _NUMBER_HEADS or _DIGIT.search(s))
+        else [],
         quotes=quotes,
         clauses=clauses,
     )
-    speech = _speaker(cx)
+    speech = _speaker(cx) if wset & SPEECH_HEADS else None
     drafts: list[_Draft] = []
     found: set[str] = set()
     legal_at = len(s)  # where the first legal act's trigger is: what follows is its content
     for etype, rx in TRIGGERS.items():
+        if not wset & TRIGGER_HEADS[etype]:
+            continue
         for tm in rx.finditer(s):
             ts = tm.start()
             trig = tm.group()
@@ -925,11 +990,7 @@ def _sentence_events(
             if etype in _ACTION_TYPES and ts > legal_at:
                 break
             before = s[max(0, ts - 40) : ts]
-            if (
-                _NEGATION_BEFORE.search(before)
-                or _HABITUAL_BEFORE.search(before)
-                or _INDIRECT_QUESTION_BEFORE.search(before)
-            ):
+            if _SKIP_BEFORE.search(before):
                 break  # "have repeatedly used tear gas and pepper balls": none of it
             if etype in ("DEPLOY", "ARREST_RAID"):
                 if trig.endswith("ed") and _DETERMINER_BEFORE.search(before):
@@ -1250,13 +1311,17 @@ def _merge(drafts: list[_Draft]) -> list[tuple[_Draft, list[_Draft]]]:
     others; the representative's empty fields are filled from the others.
     """
     groups: list[list[_Draft]] = []
+    by_type: dict[str, list[list[_Draft]]] = {}
     for d in drafts:
-        for g in groups:
+        candidates = by_type.setdefault(d.event_type, [])
+        for g in candidates:
             if any(_same_event(o, d) for o in g):
                 g.append(d)
                 break
         else:
-            groups.append([d])
+            g = [d]
+            groups.append(g)
+            candidates.append(g)
     out = []
     for g in groups:
         rep = max(g, key=lambda d: (_score(d), -d.index))
