@@ -68,53 +68,71 @@ def _day(value: str | None) -> date | None:
             return None
 
 
-def _article_info(db: sqlite_utils.Database, article_id: int) -> tuple[str | None, str | None]:
+def _article_info(db: sqlite_utils.Database, article_id: int) -> tuple[str | None, str | None, int]:
+    """(first-reported time, source, current revision) of an article."""
     row = db.execute(
-        "SELECT coalesce(published, fetched_at), source FROM articles WHERE id = ?", [article_id]
+        "SELECT coalesce(published, fetched_at), source, revision FROM articles WHERE id = ?",
+        [article_id],
     ).fetchone()
     if row is None:
-        return None, None
-    return row[0], row[1]
+        return None, None, 1
+    return row[0], row[1], int(row[2] or 1)
+
+
+def _has_revision(db: sqlite_utils.Database) -> bool:
+    """Whether ``events`` has a ``revision`` column (migration m0003): events of a
+    rewritten article are then keyed by the revision their offsets point into."""
+    return any(r[1] == "revision" for r in db.execute("PRAGMA table_info(events)").fetchall())
 
 
 def _existing_event(
-    db: sqlite_utils.Database, article_id: int, e: Event
+    db: sqlite_utils.Database, article_id: int, e: Event, revision: int | None
 ) -> tuple[int, int | None] | None:
-    row = db.execute(
+    sql = (
         "SELECT id, cluster_id FROM events WHERE article_id = ? AND evidence_start = ?"
-        " AND event_type = ? AND extractor_version = ?",
-        [article_id, e.evidence_start, e.event_type, e.extractor_version],
-    ).fetchone()
+        " AND event_type = ? AND extractor_version = ?"
+    )
+    params: list[object] = [article_id, e.evidence_start, e.event_type, e.extractor_version]
+    if revision is not None:
+        sql += " AND revision = ?"
+        params.append(revision)
+    row = db.execute(sql, params).fetchone()
     return None if row is None else (int(row[0]), row[1])
 
 
-def _insert_event(db: sqlite_utils.Database, article_id: int, e: Event, created_at: str) -> int:
-    cur = db.execute(
-        "INSERT INTO events (article_id, event_type, actor, action, target, location, event_date,"
-        " quantity, quantity_value, quantity_unit, evidence, evidence_start, evidence_end,"
-        " confidence, extractor_version, created_at, date_is_planned, extra)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            article_id,
-            e.event_type,
-            e.actor,
-            e.action,
-            e.target,
-            e.location,
-            e.event_date,
-            e.quantity,
-            e.quantity_value,
-            e.quantity_unit,
-            e.evidence,
-            e.evidence_start,
-            e.evidence_end,
-            e.confidence,
-            e.extractor_version,
-            created_at,
-            int(e.date_is_planned),
-            json.dumps(dict(e.extra), sort_keys=True) if e.extra else None,
-        ],
+def _insert_event(
+    db: sqlite_utils.Database, article_id: int, e: Event, created_at: str, revision: int | None
+) -> int:
+    columns = (
+        "article_id, event_type, actor, action, target, location, event_date, quantity,"
+        " quantity_value, quantity_unit, evidence, evidence_start, evidence_end, confidence,"
+        " extractor_version, created_at, date_is_planned, extra"
     )
+    values: list[object] = [
+        article_id,
+        e.event_type,
+        e.actor,
+        e.action,
+        e.target,
+        e.location,
+        e.event_date,
+        e.quantity,
+        e.quantity_value,
+        e.quantity_unit,
+        e.evidence,
+        e.evidence_start,
+        e.evidence_end,
+        e.confidence,
+        e.extractor_version,
+        created_at,
+        int(e.date_is_planned),
+        json.dumps(dict(e.extra), sort_keys=True) if e.extra else None,
+    ]
+    if revision is not None:
+        columns += ", revision"
+        values.append(revision)
+    marks = ", ".join("?" * len(values))
+    cur = db.execute(f"INSERT INTO events ({columns}) VALUES ({marks})", values)
     assert cur.lastrowid is not None
     return int(cur.lastrowid)
 
@@ -234,24 +252,35 @@ def refresh_cluster(db: sqlite_utils.Database, cluster_id: int, now: str | None 
 
 
 def store_events(
-    db: sqlite_utils.Database, article_id: int, events: Sequence[Event]
+    db: sqlite_utils.Database,
+    article_id: int,
+    events: Sequence[Event],
+    *,
+    revision: int | None = None,
 ) -> StoredEvents:
     """Write ``events`` of article ``article_id`` and cluster them; see the module doc.
 
-    Runs inside the caller's transaction (no BEGIN/COMMIT here). Idempotent.
+    ``revision`` is the article revision whose text the evidence offsets point into
+    (default: the article's current ``articles.revision``); it is stored when the
+    ``events`` table has a ``revision`` column. Runs inside the caller's transaction
+    (no BEGIN/COMMIT here). Idempotent.
     """
     now = now_iso()
-    reported, source = _article_info(db, article_id)
+    reported, source, current_revision = _article_info(db, article_id)
+    if not _has_revision(db):
+        revision = None
+    elif revision is None:
+        revision = current_revision
     event_ids: list[int] = []
     new_clusters: list[int] = []
     joined: list[int] = []
     touched: set[int] = set()
     for e in events:
-        existing = _existing_event(db, article_id, e)
+        existing = _existing_event(db, article_id, e, revision)
         if existing is not None:
             event_ids.append(existing[0])
             continue
-        event_id = _insert_event(db, article_id, e, now)
+        event_id = _insert_event(db, article_id, e, now, revision)
         event_ids.append(event_id)
         cid = find_cluster(db, e, reported)
         if cid is None:

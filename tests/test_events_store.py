@@ -51,9 +51,11 @@ def article(
     return cur.lastrowid
 
 
-def store(db: Database, article_id: int, events: list[Event]) -> StoredEvents:
+def store(
+    db: Database, article_id: int, events: list[Event], revision: int | None = None
+) -> StoredEvents:
     with db.atomic():
-        return store_events(db, article_id, events)
+        return store_events(db, article_id, events, revision=revision)
 
 
 def cluster(db: Database, cid: int) -> dict[str, Any]:
@@ -221,3 +223,18 @@ def test_extracted_seed_article_stored_by_three_outlets(
         assert r.new_cluster_ids == ()
         assert sorted(r.joined_cluster_ids) == sorted(first.new_cluster_ids)
     assert {r["sources"] for r in fresh_db.query("SELECT sources FROM event_clusters")} == {3}
+
+
+def test_revisions_are_stored_apart(fresh_db: Database) -> None:
+    if "revision" not in fresh_db["events"].columns_dict:
+        pytest.skip("events has no revision column in this schema")
+    aid = article(fresh_db, "one.example")
+    first = store(fresh_db, aid, [event()])
+    fresh_db.execute("UPDATE articles SET revision = 2 WHERE id = ?", [aid])
+    second = store(fresh_db, aid, [event()])  # default: the article's current revision
+    assert second.event_ids != first.event_ids
+    assert store(fresh_db, aid, [event()], revision=1).event_ids == first.event_ids
+    revs = [r[0] for r in fresh_db.execute("SELECT revision FROM events ORDER BY id").fetchall()]
+    assert revs == [1, 2]
+    # The rewrite reports the same event: it joins the cluster, it is not a new one.
+    assert second.joined_cluster_ids == first.new_cluster_ids
