@@ -672,14 +672,26 @@ def article_updated_alerts(db: sqlite_utils.Database, revision_ids: Iterable[int
     return alerts
 
 
+def _trim_diff(diff: str) -> str:
+    """The changed lines of a (unified) diff: headers and context dropped, at most
+    :data:`DIFF_MAX_LINES` lines of :data:`DIFF_LINE_MAX` characters."""
+    lines = [
+        x
+        for x in diff.splitlines()
+        if x[:1] in "+-" and not x.startswith(("+++", "---")) and x[1:].strip()
+    ]
+    out = [one_line(x, DIFF_LINE_MAX) for x in lines[:DIFF_MAX_LINES]]
+    if len(lines) > DIFF_MAX_LINES:
+        out.append("…")
+    return "\n".join(out)
+
+
 def _updated(r: Mapping[str, Any]) -> _Alert:
     old, new = r.get("text") or "", r.get("article_text") or ""
     given = r.get("diff")
-    diff = (
-        "\n".join(one_line(x, DIFF_LINE_MAX) for x in str(given).splitlines()[:DIFF_MAX_LINES])
-        if given
-        else short_diff(old, new)
-    )
+    diff = _trim_diff(str(given)) if given else ""
+    if not diff:
+        diff = short_diff(old, new)
     change = _word_change(old, new)
     src = source_ref(r)
     src["article_id"] = r.get("article_id")

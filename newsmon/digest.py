@@ -101,6 +101,7 @@ class DigestItem:
     quote: str | None = None
     diff: str | None = None
     created_at: str = ""
+    fact: str | None = None  # FACT_CHANGED: the fact's label (changes of one fact together)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class Digest:
     period_start: str
     period_end: str
     items: tuple[DigestItem, ...]
+    #: Entries per section shown in full; the rest, lower-ranked, in brief (one source).
+    max_detailed: int = 20
     markdown: str = ""
     html: str = ""
     text: str = ""
@@ -300,10 +303,14 @@ def _item(db: sqlite_utils.Database, alert: Mapping[str, Any]) -> DigestItem:
         quote=one_line(quote_text, 400) or None,
         diff=diff,
         created_at=str(alert.get("created_at") or ""),
+        fact=one_line(d.get("label"), 100) or None if kind == FACT_CHANGED else None,
     )
 
 
-def _rank_key(item: DigestItem) -> tuple[int, int, str, int]:
+def _rank_key(item: DigestItem) -> tuple[Any, ...]:
+    if item.kind == FACT_CHANGED:
+        # Changes of one fact together, in the order they happened.
+        return (item.fact or "", item.created_at, item.alert_ids[0])
     et = item.event_type or "OTHER"
     rank = EVENT_TYPE_RANK.index(et) if et in EVENT_TYPE_RANK else len(EVENT_TYPE_RANK)
     return (-item.n_sources, rank, item.created_at, item.alert_ids[0])
@@ -311,7 +318,8 @@ def _rank_key(item: DigestItem) -> tuple[int, int, str, int]:
 
 def group_items(items: Sequence[DigestItem]) -> list[tuple[str, list[DigestItem]]]:
     """Sections by kind (known kinds first), alerts of one cluster merged into one item,
-    ranked by number of independent sources, then event type, then age."""
+    ranked by number of independent sources, then event type, then age (changed facts:
+    by fact, then in the order they happened)."""
     by_kind: dict[str, dict[object, list[DigestItem]]] = {}
     for it in items:
         key: object = it.cluster_id if it.cluster_id is not None else ("alert", it.alert_ids[0])
@@ -366,6 +374,24 @@ def _fence(lines: Sequence[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
+BRIEF = "Less corroborated, in brief:"
+
+
+def _numbered(items: Sequence[DigestItem], max_detailed: int) -> Iterable[tuple[int, DigestItem]]:
+    """Items numbered from 1; those past ``max_detailed`` cut to their first source."""
+    for n, it in enumerate(items, 1):
+        if n > max_detailed:
+            it = replace(
+                it,
+                sources=it.sources[:1],
+                more_sources=len(it.sources) - 1 + it.more_sources if it.sources else 0,
+                quote=None,
+                diff=None,
+                extra_summaries=(),
+            )
+        yield n, it
+
+
 def render_markdown(d: Digest) -> str:
     sections = group_items(d.items)
     out = [
@@ -376,7 +402,9 @@ def render_markdown(d: Digest) -> str:
     ]
     for kind, items in sections:
         out += ["", f"## {md(_section_title(kind))} ({len(items)})", ""]
-        for n, it in enumerate(items, 1):
+        for n, it in _numbered(items, d.max_detailed):
+            if n == d.max_detailed + 1:
+                out += ["", BRIEF, ""]
             meta = _meta(it)
             out.append(f"{n}. **{md(it.summary, 240)}**" + (f" — {md(meta, 120)}" if meta else ""))
             for extra in it.extra_summaries:
@@ -423,7 +451,9 @@ def render_html(d: Digest) -> str:
     for kind, items in sections:
         out.append(f"<h2>{h(_section_title(kind))} ({len(items)})</h2>")
         out.append("<ol>")
-        for it in items:
+        for n, it in _numbered(items, d.max_detailed):
+            if n == d.max_detailed + 1:
+                out.append(f'</ol><p><em>{html.escape(BRIEF)}</em></p><ol start="{n}">')
             meta = _meta(it)
             out.append(
                 f"<li><p><strong>{h(it.summary, 240)}</strong>"
@@ -478,7 +508,9 @@ def render_text(d: Digest) -> str:
     for kind, items in sections:
         head = f"{t(_section_title(kind))} ({len(items)})"
         out += ["", head, "-" * len(head)]
-        for n, it in enumerate(items, 1):
+        for n, it in _numbered(items, d.max_detailed):
+            if n == d.max_detailed + 1:
+                out += ["", BRIEF]
             meta = _meta(it)
             out.append(f"{n}. {t(it.summary, 240)}" + (f" — {t(meta, 120)}" if meta else ""))
             for extra in it.extra_summaries:
@@ -530,7 +562,16 @@ def build_digest(
     prefix = "URGENT: " if urgent else ""
     title = one_line(f"{prefix}newsmon: {n} new alert{'s' if n != 1 else ''} — {profile.name}", 150)
     start = since or min(str(a["created_at"]) for a in alerts)
-    return render(Digest(profile.id, title, start, now, items))
+    return render(Digest(profile.id, title, start, now, items, max_detailed(profile)))
+
+
+def max_detailed(profile: TopicProfile) -> int:
+    """``[digest] max_detailed``: entries per section shown in full (default 20)."""
+    section = profile.section("digest") or {}
+    value = section.get("max_detailed", 20) if isinstance(section, Mapping) else 20
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ProfileError(str(profile.path), "[digest] max_detailed must be a positive integer")
+    return value
 
 
 # --------------------------------------------------------------------------- store + deliver

@@ -359,7 +359,17 @@ def test_revision_diff_from_the_revisions_stage_is_kept_short(fresh_db, topic): 
     rev = _revision(fresh_db, a, "a", "b", diff=long_diff)
     [alert_id] = raise_alerts(fresh_db, topic, revision_ids=[rev])
     diff = json.loads(fresh_db["alerts"].get(alert_id)["details"])["diff"]
-    assert len(diff.splitlines()) <= 6 and all(len(x) <= 160 for x in diff.splitlines())
+    assert len(diff.splitlines()) <= 7 and all(len(x) <= 160 for x in diff.splitlines())
+    assert diff.endswith("…")
+
+
+def test_unified_diff_headers_and_context_are_dropped(fresh_db, topic):  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    unified = "--- before\n+++ after\n@@ -9 +9,2 @@\n same\n-old line\n+new line\n+added"
+    rev = _revision(fresh_db, a, "a", "b", diff=unified)
+    [alert_id] = raise_alerts(fresh_db, topic, revision_ids=[rev])
+    diff = json.loads(fresh_db["alerts"].get(alert_id)["details"])["diff"]
+    assert diff == "-old line\n+new line\n+added"
 
 
 def test_short_diff_bounded_on_huge_text() -> None:

@@ -227,6 +227,7 @@ class _TagCheck(HTMLParser):
                 ("html", "lang"),
                 ("meta", "charset"),
                 ("body", "style"),
+                ("ol", "start"),
             }:
                 self.problems.append(f"attribute {name} on {tag}")
 
@@ -281,7 +282,9 @@ def test_hostile_text_renders_safely_in_every_format(
         diff=diff,
     )
     other = replace(item, alert_ids=(2,), kind=summary[:20] or "X")
-    d = render(Digest("t", f"Digest {title}", "2025-01-01", "2025-01-02", (item, other)))
+    third = replace(item, alert_ids=(3,), sources=(src, src))
+    items = (item, other, third)
+    d = render(Digest("t", f"Digest {title}", "2025-01-01", "2025-01-02", items, max_detailed=1))
 
     # HTML: only our tags and attributes; links are http(s); the text survives escaped.
     check = _TagCheck()
@@ -477,3 +480,37 @@ def test_run_digest_refuses_to_send_inside_a_transaction(fresh_db, profile):  # 
     cluster(fresh_db, profile, 1, 1)
     with fresh_db.atomic(), pytest.raises(NewsmonError, match="after the caller's transaction"):
         run_digest(fresh_db, profile, channels=[])
+
+
+def test_lower_ranked_entries_in_brief(fresh_db, profile):  # type: ignore[no-untyped-def]
+    p = replace(profile, raw={**profile.raw, "digest": {"max_detailed": 1}})
+    cluster(fresh_db, p, 1, 3, first=1)
+    cluster(fresh_db, p, 2, 2, first=10)
+    d = build_digest(fresh_db, p)
+    assert d is not None and d.max_detailed == 1
+    top, brief = d.text.split("Less corroborated, in brief:")
+    assert top.count("<https://") == 3
+    assert brief.count("<https://") == 1 and "… and 1 more" in brief
+    assert "Troops were seen" in top and "Troops were seen" not in brief
+    assert '<ol start="2">' in d.html and "\n2. **" in d.markdown
+    bad = replace(profile, raw={**profile.raw, "digest": {"max_detailed": 0}})
+    from newsmon.errors import ProfileError
+
+    with pytest.raises(ProfileError, match="max_detailed"):
+        build_digest(fresh_db, bad)
+
+
+def test_changes_of_one_fact_are_listed_in_order(fresh_db, profile):  # type: ignore[no-untyped-def]
+    facts = [{"key": "troops", "label": "Troops", "event_types": ["DEPLOY"], "unit": "troops"}]
+    p = replace(profile, raw={**profile.raw, "facts": facts})
+    for n, v in enumerate([100, 200, 300], start=1):
+        a = add_article(fresh_db, n)
+        ev = add_event(fresh_db, a, n, quantity_value=float(v), quantity_unit="troops")
+        raise_alerts(fresh_db, p, event_ids=[ev])
+    # The later change is better corroborated, but changes of a fact read in order.
+    a = add_article(fresh_db, 9, source="Outlet 3")
+    add_event(fresh_db, a, 3, quantity_value=300.0, quantity_unit="troops")
+    d = build_digest(fresh_db, p)
+    assert d is not None
+    facts_part = d.text.split("Changed facts")[1]
+    assert facts_part.index("100 troops → 200 troops") < facts_part.index("200 troops → 300")
