@@ -19,6 +19,7 @@ import io
 import logging
 import re
 import time
+import xml.sax
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -75,7 +76,9 @@ def parse_feed(
     items = _items(result.entries, feed_url)
     title = _text(result.feed.get("title"))
     if items or (result.entries and not result.get("bozo")):
-        return ParsedFeed(feed_url=feed_url, title=title, items=items)
+        return ParsedFeed(
+            feed_url=feed_url, title=title, items=items, warning=_warning(result, items)
+        )
     problem = _why_no_entries(result, data, content_type)
     if problem is None:
         return ParsedFeed(feed_url=feed_url, title=title, items=())
@@ -127,6 +130,15 @@ def _why_no_entries(result: Any, data: bytes, content_type: str | None) -> str |
     if result.get("bozo"):
         return f"malformed XML: {_bozo_message(result.get('bozo_exception'))}"
     return "not a feed: no RSS, RDF or Atom document element"
+
+
+def _warning(result: Any, items: tuple[FeedItem, ...]) -> str | None:
+    """A note when items were recovered from malformed XML (not for benign bozo flags
+    such as a charset override)."""
+    exc = result.get("bozo_exception")
+    if result.get("bozo") and isinstance(exc, xml.sax.SAXException):
+        return f"malformed XML ({len(items)} items recovered): {_bozo_message(exc)}"
+    return None
 
 
 def _looks_like_html(data: bytes, content_type: str | None) -> bool:

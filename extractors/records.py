@@ -40,12 +40,15 @@ class FeedItem:
 
 @dataclass(frozen=True)
 class ParsedFeed:
-    """A parsed feed document. ``error`` is set when the bytes were not a usable feed."""
+    """A parsed feed document. ``error`` is set when the bytes were not a usable feed
+    (then ``items`` is empty); ``warning`` when items were recovered from a faulty one."""
 
     feed_url: str
     title: str | None
     items: tuple[FeedItem, ...]
     error: str | None = None
+    #: Set when items were read but the document was faulty (e.g. truncated XML).
+    warning: str | None = None
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,7 @@ class RelevanceModel:
     min_anchor_hits: int
     min_theme_hits: int
     seed_weight: float
+    min_anchor_strength: float = 3.0
 
 
 @lru_cache(maxsize=4096)
@@ -248,6 +249,7 @@ def build_model(
     min_anchor_hits: int = 1,
     min_theme_hits: int = 2,
     seed_weight: float = 0.5,
+    min_anchor_strength: float = 3.0,
 ) -> RelevanceModel:
     vectors = [v for v in (word_vector(t) for t in seed_texts) if v]
     if len(vectors) > 1:
@@ -261,6 +263,7 @@ def build_model(
         min_anchor_hits=min_anchor_hits,
         min_theme_hits=min_theme_hits,
         seed_weight=seed_weight if vectors else 0.0,
+        min_anchor_strength=min_anchor_strength,
     )
 
 
@@ -277,17 +280,41 @@ def _hits(
     return tuple(found), occurrences
 
 
+#: Words at the start of an article that count as its lead.
+LEAD_WORDS = 120
+
+
+def _anchor_strength(
+    model: RelevanceModel, title: str | None, text: str
+) -> tuple[tuple[str, ...], float]:
+    """Distinct anchors, and how prominently they appear: a mention in the title counts
+    3, in the lead 2, further down 1. A story about Portland that mentions Chicago once
+    in its ninth paragraph has strength 1; a Chicago story has it in its title or lead."""
+    words = text.split(None, LEAD_WORDS)
+    lead = " ".join(words[:LEAD_WORDS])
+    rest = words[LEAD_WORDS] if len(words) > LEAD_WORDS else ""
+    found: list[str] = []
+    strength = 0.0
+    for word, pattern in model.anchors:
+        n_title = len(pattern.findall(title)) if title else 0
+        n_lead, n_rest = len(pattern.findall(lead)), len(pattern.findall(rest))
+        if n_title or n_lead or n_rest:
+            found.append(word)
+            strength += 3 * min(n_title, 1) + 2 * min(n_lead, 2) + n_rest
+    return tuple(found), strength
+
+
 def score(text: str, title: str | None, model: RelevanceModel) -> Relevance:
     """Score one article. The title counts twice: it says what the story is about."""
     body = f"{title}\n{title}\n{text}" if title else text
-    anchor_hits, anchor_n = _hits(model.anchors, body)
+    anchor_hits, anchor_strength = _anchor_strength(model, title, text)
     theme_hits, theme_n = _hits(model.themes, body)
     negative_hits, _ = _hits(model.negative, body)
 
     words = max(len(body.split()), 1)
     # Themes: breadth (distinct words) and density (mentions per 100 words) both count.
     theme_score = 0.6 * min(1.0, len(theme_hits) / 6) + 0.4 * min(1.0, theme_n * 100 / words / 2.0)
-    anchor_score = min(1.0, anchor_n / 3)
+    anchor_score = min(1.0, anchor_strength / model.min_anchor_strength / 2)
     keyword_score = 0.6 * theme_score + 0.4 * anchor_score
 
     vec = word_vector(body)
@@ -299,6 +326,7 @@ def score(text: str, title: str | None, model: RelevanceModel) -> Relevance:
     relevant = (
         combined >= model.threshold
         and len(anchor_hits) >= model.min_anchor_hits
+        and anchor_strength >= model.min_anchor_strength
         and len(theme_hits) >= model.min_theme_hits
     )
     return Relevance(

@@ -143,6 +143,11 @@ def demo(db: str, keep_serving: bool) -> None:
 
 # Commands defined in other modules register here, one line each.
 from newsmon.browse import browse_command  # noqa: E402
+
 cli.add_command(browse_command, "browse")
 from newsmon.digest import digest_command  # noqa: E402
+
 cli.add_command(digest_command, "digest")
+from newsmon.serve import serve_command  # noqa: E402
+
+cli.add_command(serve_command, "serve")

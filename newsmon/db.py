@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -52,3 +54,11 @@ def open_db(
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the database {p}: {exc}") from None
     return db
+
+
+def insert_row(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> int:
+    """Insert one row and return its integer primary key."""
+    pk = db.table(table).insert(dict(row)).last_pk
+    if pk is None:
+        raise StoreError(f"insert into {table} returned no row id")
+    return int(pk)

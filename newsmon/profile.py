@@ -67,6 +67,10 @@ class RelevanceSpec:
     min_anchor_hits: int = 1
     min_theme_hits: int = 2
     seed_weight: float = 0.5
+    #: How prominent the anchors must be: a mention in the title counts 3, in the lead
+    #: (first 120 words) 2, further down 1. The default 3 means "in the title, or in
+    #: the lead and once more, or three times": a passing mention is not enough.
+    min_anchor_strength: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,9 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
         min_anchor_hits=int(_number(rel.get("min_anchor_hits"), "min_anchor_hits", sp, 1)),
         min_theme_hits=int(_number(rel.get("min_theme_hits"), "min_theme_hits", sp, 2)),
         seed_weight=_number(rel.get("seed_weight"), "[relevance] seed_weight", sp, 0.5),
+        min_anchor_strength=_number(
+            rel.get("min_anchor_strength"), "[relevance] min_anchor_strength", sp, 3.0
+        ),
     )
     if not relevance.themes:
         raise ProfileError(sp, "[relevance] needs at least one theme keyword")

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from extractors.dedupe import content_hash
 from extractors.seeds import SeedDoc, parse_seed
-from newsmon.db import now_iso
+from newsmon.db import insert_row, now_iso
 from newsmon.profile import TopicProfile
 
 LOGGER = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def load_seeds(db: sqlite_utils.Database, profile: TopicProfile) -> list[int]:
                 "word_count": len(doc.text.split()),
                 "revision": 1,
             }
-            inserted.append(int(db["articles"].insert(row).last_pk))
+            inserted.append(insert_row(db, "articles", row))
     return inserted
 
 
@@ -152,7 +152,7 @@ def record_feed_poll(
     """Remember what a poll of ``url`` returned. A failure keeps the previous validators."""
     previous = feed_state(db, url)
     ok = error is None
-    db["feeds"].upsert(
+    db.table("feeds").upsert(
         {
             "url": url,
             "name": name,
@@ -230,6 +230,30 @@ def pending_failures(
     return [PendingFailure(r[0], r[1], int(r[2]), r[3]) for r in rows]
 
 
+def given_up(
+    db: sqlite_utils.Database,
+    urls: Iterable[str],
+    stages: Sequence[str],
+    *,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> set[str]:
+    """Those of ``urls`` whose failure at ``stages`` is permanent (a 404, a PDF) or has
+    used up its attempts: not fetched again when a feed lists them again."""
+    wanted = list(dict.fromkeys(urls))
+    stage_marks = ",".join("?" * len(stages))
+    found: set[str] = set()
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        for (url,) in db.execute(
+            f"select url from failures where resolved_at is null and url in ({marks}) "
+            f"and stage in ({stage_marks}) and (retryable = 0 or attempts >= ?)",
+            [*chunk, *stages, max_attempts],
+        ):
+            found.add(url)
+    return found
+
+
 # ----------------------------------------------------------------------------- runs
 
 
@@ -257,10 +281,8 @@ class RunCounts:
 
 def start_run(db: sqlite_utils.Database, topic: str) -> int:
     with db.atomic():
-        return int(
-            db["runs"]
-            .insert({"started_at": now_iso(), "status": "running", "topic": topic})
-            .last_pk
+        return insert_row(
+            db, "runs", {"started_at": now_iso(), "status": "running", "topic": topic}
         )
 
 
@@ -268,7 +290,7 @@ def finish_run(
     db: sqlite_utils.Database, run_id: int, counts: RunCounts, *, status: str, summary: str
 ) -> None:
     with db.atomic():
-        db["runs"].update(
+        db.table("runs").update(
             run_id,
             {
                 "finished_at": now_iso(),

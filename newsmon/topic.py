@@ -27,4 +27,5 @@ def relevance_model(profile: TopicProfile) -> RelevanceModel:
         min_anchor_hits=r.min_anchor_hits,
         min_theme_hits=r.min_theme_hits,
         seed_weight=r.seed_weight,
+        min_anchor_strength=r.min_anchor_strength,
     )

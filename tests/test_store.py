@@ -40,3 +40,16 @@ def test_known_urls_matches_url_or_canonical(fresh_db) -> None:
     )
     found = store.known_urls(fresh_db, ["http://a/x", "http://a/x?utm_source=rss", "http://b/"])
     assert set(found) == {"http://a/x", "http://a/x?utm_source=rss"}
+
+
+def test_given_up_lists_permanent_and_exhausted_failures(fresh_db) -> None:
+    with fresh_db.atomic():
+        store.record_failure(fresh_db, "http://a/404", "fetch", "HTTP 404", retryable=False)
+        store.record_failure(fresh_db, "http://a/500", "fetch", "HTTP 500", retryable=True)
+        store.record_failure(fresh_db, "http://a/pdf", "extract", "not HTML", retryable=False)
+    urls = ["http://a/404", "http://a/500", "http://a/pdf", "http://a/new"]
+    assert store.given_up(fresh_db, urls, ["fetch", "extract"]) == {"http://a/404", "http://a/pdf"}
+    assert store.given_up(fresh_db, urls, ["fetch"], max_attempts=1) == {
+        "http://a/404",
+        "http://a/500",
+    }

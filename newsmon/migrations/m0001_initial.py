@@ -7,7 +7,7 @@ import sqlite_utils
 
 
 def up(db: sqlite_utils.Database) -> None:
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int,
             "url": str,
@@ -34,14 +34,14 @@ def up(db: sqlite_utils.Database) -> None:
         defaults={"revision": 1},
         foreign_keys=[("duplicate_of", "articles", "id")],
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["canonical_url"])
-    db["articles"].create_index(["content_hash"])
-    db["articles"].create_index(["status"])
-    db["articles"].create_index(["published"])
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["canonical_url"])
+    db.table("articles").create_index(["content_hash"])
+    db.table("articles").create_index(["status"])
+    db.table("articles").create_index(["published"])
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
 
-    db["events"].create(
+    db.table("events").create(
         {
             "id": int,
             "article_id": int,
@@ -67,14 +67,14 @@ def up(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
     )
     # One event per (article, sentence span, type, extractor): re-running never duplicates.
-    db["events"].create_index(
+    db.table("events").create_index(
         ["article_id", "evidence_start", "event_type", "extractor_version"], unique=True
     )
-    db["events"].create_index(["cluster_id"])
-    db["events"].create_index(["event_date"])
-    db["events"].enable_fts(["evidence", "actor", "target"], create_triggers=True)
+    db.table("events").create_index(["cluster_id"])
+    db.table("events").create_index(["event_date"])
+    db.table("events").enable_fts(["evidence", "actor", "target"], create_triggers=True)
 
-    db["alerts"].create(
+    db.table("alerts").create(
         {
             "id": int,
             "created_at": str,
@@ -93,10 +93,10 @@ def up(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id"), ("event_id", "events", "id")],
     )
     # The same cause never raises two alerts.
-    db["alerts"].create_index(["dedupe_key"], unique=True)
-    db["alerts"].create_index(["created_at"])
+    db.table("alerts").create_index(["dedupe_key"], unique=True)
+    db.table("alerts").create_index(["created_at"])
 
-    db["digests"].create(
+    db.table("digests").create(
         {
             "id": int,
             "created_at": str,
@@ -111,7 +111,7 @@ def up(db: sqlite_utils.Database) -> None:
         pk="id",
     )
 
-    db["feeds"].create(
+    db.table("feeds").create(
         {
             "url": str,
             "name": str,
@@ -127,7 +127,7 @@ def up(db: sqlite_utils.Database) -> None:
         defaults={"consecutive_failures": 0},
     )
 
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "started_at": str,
@@ -147,7 +147,7 @@ def up(db: sqlite_utils.Database) -> None:
         pk="id",
     )
 
-    db["failures"].create(
+    db.table("failures").create(
         {
             "id": int,
             "url": str,
@@ -163,5 +163,5 @@ def up(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"url", "stage"},
     )
-    db["failures"].create_index(["url", "stage"], unique=True)
-    db["failures"].create_index(["resolved_at"])
+    db.table("failures").create_index(["url", "stage"], unique=True)
+    db.table("failures").create_index(["resolved_at"])

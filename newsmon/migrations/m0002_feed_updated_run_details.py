@@ -9,6 +9,6 @@ import sqlite_utils
 
 
 def up(db: sqlite_utils.Database) -> None:
-    db["articles"].add_column("feed_updated", str)
-    db["articles"].add_column("duplicate_reason", str)
-    db["runs"].add_column("details", str)
+    db.table("articles").add_column("feed_updated", str)
+    db.table("articles").add_column("duplicate_reason", str)
+    db.table("runs").add_column("details", str)

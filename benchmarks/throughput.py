@@ -1,0 +1,332 @@
+"""End-to-end throughput of the monitor against a bare baseline, in the same run.
+
+Serves N generated article pages (default 1,000, ~100 KB of HTML each, distinct
+on-topic stories so every stage does its full work: relevance, near-duplicate check,
+event extraction) from 127.0.0.1 in several feeds, then measures:
+
+- **baseline**: a plain loop, no Prefect: httpx GET each feed, feedparser, then for each
+  item httpx GET + trafilatura + one sqlite insert (one transaction at the end).
+- **pipeline (stages)**: newsmon's stages called as plain functions.
+- **pipeline (Prefect flow)**: the real ``monitor`` flow. Prefect's start-up (the
+  ephemeral API, several seconds) is measured separately and not counted, because a
+  scheduled deployment pays it once per worker, not per run.
+
+Usage:
+    python benchmarks/throughput.py [--articles 1000] [--feeds 10] [--skip-flow]
+Prints one line per contender (articles/second) and the ratio to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+ACTORS = [
+    "Gov. JB Pritzker",
+    "Mayor Brandon Johnson",
+    "ICE agents",
+    "Border Patrol agents",
+    "Homeland Security Secretary Kristi Noem",
+    "border czar Tom Homan",
+    "the Trump administration",
+    "Illinois Attorney General Kwame Raoul",
+    "U.S. District Judge April Perry",
+    "protesters",
+    "Chicago police",
+    "National Guard troops",
+    "Gregory Bovino",
+    "city officials",
+]
+VERBS = [
+    "arrested",
+    "detained",
+    "deployed",
+    "sued",
+    "blocked",
+    "announced",
+    "criticized",
+    "condemned",
+    "ordered",
+    "protested",
+    "questioned",
+    "defended",
+    "targeted",
+    "released",
+]
+OBJECTS = [
+    "immigrants",
+    "residents",
+    "the deployment",
+    "federal agents",
+    "the operation",
+    "the executive order",
+    "the lawsuit",
+    "day laborers",
+    "the troops",
+    "the raids",
+]
+PLACES = [
+    "Chicago",
+    "Broadview",
+    "Little Village",
+    "Pilsen",
+    "Brighton Park",
+    "Cicero",
+    "Elgin",
+    "Evanston",
+    "Illinois",
+    "Naval Station Great Lakes",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+FILLER = ["residents", "neighborhood", "community", "families", "workers", "school", "church", "street", "market", "attorney", "court", "hearing", "statement", "records", "video", "witnesses", "morning", "evening", "week", "officials", "agency", "federal", "local", "state", "council", "alderman", "organizers", "rally", "vigil"]
+
+
+def _sentence(rng: random.Random) -> str:
+    kind = rng.random()
+    actor, verb, obj, place = (
+        rng.choice(ACTORS),
+        rng.choice(VERBS),
+        rng.choice(OBJECTS),
+        rng.choice(PLACES),
+    )
+    extra = " ".join(rng.choice(FILLER) for _ in range(rng.randint(4, 12)))
+    if kind < 0.3:
+        n = rng.randint(2, 2000)
+        return f"{actor.capitalize()} {verb} {n:,} {obj} in {place} on {rng.choice(DAYS)}, {extra}."
+    if kind < 0.55:
+        return (
+            f"“We will not accept {obj} in {place},” {actor} said {rng.choice(DAYS)} about {extra}."
+        )
+    return f"In {place}, {actor} {verb} {obj} after {extra}."
+
+
+def make_article(i: int, rng: random.Random) -> tuple[str, str]:
+    """(title, html): a distinct on-topic story wrapped in ~100 KB of page chrome."""
+    title = f"{rng.choice(ACTORS).capitalize()} {rng.choice(VERBS)} {rng.choice(OBJECTS)} in {rng.choice(PLACES)} ({i})"
+    paragraphs = []
+    for _ in range(rng.randint(12, 18)):
+        paragraphs.append(" ".join(_sentence(rng) for _ in range(rng.randint(3, 5))))
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    nav = "".join(f'<li><a href="/section/{k}">Section {k}</a></li>' for k in range(60))
+    related = "".join(
+        f'<li><a href="/story/{rng.randint(0, 10**6)}">Related story {k} about the city</a></li>'
+        for k in range(30)
+    )
+    script = "<script>var cfg = {" + ",".join(f'"k{k}": {k}' for k in range(2500)) + "};</script>"
+    style = (
+        "<style>"
+        + "".join(f".c{k}{{margin:{k % 9}px;padding:{k % 5}px}}" for k in range(1800))
+        + "</style>"
+    )
+    comments = "".join(
+        f'<div class="comment"><b>reader{k}</b><p>{" ".join(rng.choice(FILLER) for _ in range(25))}</p></div>'
+        for k in range(12)
+    )
+    html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{title} | Benchmark Gazette</title>
+<meta property="og:site_name" content="Benchmark Gazette">
+<meta property="article:published_time" content="2025-10-{1 + i % 28:02d}T12:00:00Z">
+<link rel="canonical" href="/story/{i}">{style}{script}</head>
+<body><header><nav><ul>{nav}</ul></nav></header>
+<main><article><h1>{title}</h1><p class="byline">By Staff Writer {i % 17}</p>
+{body}</article>
+<aside><h2>Related</h2><ul>{related}</ul></aside>
+<section id="comments"><h2>Comments</h2>{comments}</section></main>
+<footer><p>© Benchmark Gazette</p></footer></body></html>"""
+    return title, html
+
+
+class Site:
+    """N articles in F RSS feeds, served from memory on 127.0.0.1."""
+
+    def __init__(self, n: int, feeds: int, seed: int = 7) -> None:
+        rng = random.Random(seed)
+        self.pages: dict[str, bytes] = {}
+        self.feeds: dict[str, bytes] = {}
+        items: list[list[str]] = [[] for _ in range(feeds)]
+        start = datetime(2025, 10, 1, tzinfo=UTC)
+        for i in range(n):
+            title, html = make_article(i, rng)
+            self.pages[f"/story/{i}"] = html.encode()
+            stamp = format_datetime(start + timedelta(minutes=i))
+            items[i % feeds].append(
+                f"<item><title>{title}</title><link>{{base}}/story/{i}</link>"
+                f"<guid>story-{i}</guid><pubDate>{stamp}</pubDate></item>"
+            )
+        for f, its in enumerate(items):
+            self.feeds[f"/feed/{f}.xml"] = (
+                '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                f"<title>Feed {f}</title><link>{{base}}/</link>{''.join(its)}</channel></rss>"
+            ).encode()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.feeds = {k: v.replace(b"{base}", self.base.encode()) for k, v in self.feeds.items()}
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                if self.path in site.feeds:
+                    body, ctype = site.feeds[self.path], "application/rss+xml"
+                elif self.path in site.pages:
+                    body, ctype = site.pages[self.path], "text/html; charset=utf-8"
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+    def feed_urls(self) -> list[str]:
+        return [self.base + path for path in self.feeds]
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def baseline(site: Site, db_path: str) -> int:
+    import feedparser
+    import httpx
+    import trafilatura
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("create table articles (url text primary key, title text, text text)")
+    rows = []
+    with httpx.Client(timeout=20) as client:
+        for feed_url in site.feed_urls():
+            parsed = feedparser.parse(client.get(feed_url).content)
+            for entry in parsed.entries:
+                html = client.get(entry.link).text
+                text = trafilatura.extract(html, url=entry.link, include_comments=False)
+                rows.append((entry.link, entry.get("title"), text))
+    with conn:
+        conn.executemany("insert or ignore into articles values (?, ?, ?)", rows)
+    conn.close()
+    return len(rows)
+
+
+def _profile():  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from newsmon.profile import load_profile
+
+    p = load_profile()
+    return replace(p, fetch=replace(p.fetch, per_host_delay=0.0, max_articles_per_run=10**6))
+
+
+def pipeline_stages(site: Site, db_path: str) -> int:
+    from newsmon import pipeline
+    from newsmon.profile import FeedSpec
+
+    profile = _profile()
+    pipeline.prepare(db_path, profile)
+    feeds = [FeedSpec(u) for u in site.feed_urls()]
+    states = pipeline.feed_states(db_path, feeds)
+    polls = [pipeline.poll_feed(f, states[f.url], profile, allow_private_hosts=True) for f in feeds]
+    tasks, _, _ = pipeline.record_polls(db_path, polls, max_articles=10**6)
+    stored = 0
+    for chunk in pipeline.chunked(tasks, 50):
+        fetches = pipeline.fetch_pages(chunk, profile, allow_private_hosts=True)
+        processed, failures = pipeline.process(fetches, profile)
+        stored += pipeline.store_chunk(db_path, processed, failures, profile).new_articles
+    return stored
+
+
+def pipeline_flow(site: Site, db_path: str) -> int:
+    from flows.monitor import monitor
+
+    result = monitor(
+        db=db_path, feeds=site.feed_urls(), allow_private_hosts=True, per_host_delay=0.0
+    )
+    return int(result["new_articles"])
+
+
+def timed(label: str, fn: Callable[[], int], n_expected: int) -> float:
+    t0 = time.perf_counter()
+    n = fn()
+    dt = time.perf_counter() - t0
+    rate = n / dt if dt else 0.0
+    print(f"{label:<34} {n:>6} articles in {dt:7.2f} s = {rate:7.1f} articles/s", flush=True)
+    if n != n_expected:
+        print(f"  !! expected {n_expected} articles, stored {n}", flush=True)
+    return rate
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--feeds", type=int, default=10)
+    ap.add_argument("--skip-flow", action="store_true", help="skip the Prefect flow run")
+    args = ap.parse_args(argv)
+
+    site = Site(args.articles, args.feeds)
+    size = sum(len(p) for p in site.pages.values()) / len(site.pages) / 1024
+    print(
+        f"{args.articles} pages of {size:.0f} KB on average in {args.feeds} feeds; "
+        f"{os.cpu_count()} CPUs; python {sys.version.split()[0]}"
+    )
+    tmp = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
+    try:
+        base = timed(
+            "baseline (httpx+feedparser+trafilatura+sqlite)",
+            lambda: baseline(site, str(tmp / "base.db")),
+            args.articles,
+        )
+        stages = timed(
+            "newsmon stages (no Prefect)",
+            lambda: pipeline_stages(site, str(tmp / "stages.db")),
+            args.articles,
+        )
+        print(f"  ratio stages/baseline: {stages / base:.2f}")
+        if not args.skip_flow:
+            t0 = time.perf_counter()
+            from prefect import flow
+
+            @flow
+            def warm_up() -> int:
+                return 1
+
+            warm_up()
+            print(
+                f"Prefect start-up (ephemeral API, not counted): {time.perf_counter() - t0:.1f} s"
+            )
+            flow_rate = timed(
+                "newsmon monitor flow (Prefect)",
+                lambda: pipeline_flow(site, str(tmp / "flow.db")),
+                args.articles,
+            )
+            print(f"  ratio flow/baseline: {flow_rate / base:.2f}")
+    finally:
+        site.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""The ``monitor`` flow: poll feeds, fetch, clean, dedupe, extract, store, alert.
+
+Thin by design: every task calls one stage of :mod:`newsmon.pipeline`. Tasks work on
+batches (one per feed, then per chunk of articles), so a run has tens of task runs,
+not one per article. Only network I/O is retried, and only when retrying can help
+(timeouts, 429, 5xx); a feed or page that keeps failing is recorded in ``failures``
+and retried on the next run, never allowed to fail the whole run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import closing
+from dataclasses import replace
+from typing import Any
+
+import httpx
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+
+from newsmon import pipeline
+from newsmon.db import DEFAULT_DB, open_db
+from newsmon.errors import FetchError
+from newsmon.profile import FeedSpec, TopicProfile, load_profile
+from newsmon.store import FeedState, RunCounts, finish_run, start_run
+
+LOGGER = logging.getLogger(__name__)
+
+
+def retry_on_transient_io(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry timeouts, connection errors, 429 and 5xx; never 404s or parse errors."""
+    try:
+        state.result()
+    except FetchError as exc:
+        return exc.retryable
+    except (httpx.TimeoutException, httpx.TransportError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="prepare", cache_policy=NO_CACHE)
+def prepare_task(db_path: str, profile: TopicProfile) -> pipeline.PrepareInfo:
+    return pipeline.prepare(db_path, profile)
+
+
+@task(
+    name="poll-feed",
+    task_run_name="poll {feed.url}",
+    retries=2,
+    retry_delay_seconds=[1, 4],
+    retry_condition_fn=retry_on_transient_io,
+    cache_policy=NO_CACHE,
+)
+def poll_feed_task(
+    feed: FeedSpec, state: FeedState, profile: TopicProfile, allow_private_hosts: bool
+) -> pipeline.FeedPoll:
+    return pipeline.poll_feed(feed, state, profile, allow_private_hosts=allow_private_hosts)
+
+
+@task(name="record-polls", cache_policy=NO_CACHE)
+def record_polls_task(
+    db_path: str, polls: list[pipeline.FeedPoll], max_articles: int
+) -> tuple[list[pipeline.PageTask], int, int]:
+    return pipeline.record_polls(db_path, polls, max_articles=max_articles)
+
+
+@task(name="fetch-pages", task_run_name="fetch {n} pages", cache_policy=NO_CACHE)
+def fetch_pages_task(
+    tasks: list[pipeline.PageTask], profile: TopicProfile, allow_private_hosts: bool, n: int
+) -> list[pipeline.PageFetch]:
+    return pipeline.fetch_pages(tasks, profile, allow_private_hosts=allow_private_hosts)
+
+
+@task(name="process", cache_policy=NO_CACHE)
+def process_task(
+    fetches: list[pipeline.PageFetch], profile: TopicProfile
+) -> tuple[list[pipeline.Processed], list[pipeline.PageFailure]]:
+    return pipeline.process(fetches, profile)
+
+
+@task(name="store", cache_policy=NO_CACHE)
+def store_task(
+    db_path: str,
+    processed: list[pipeline.Processed],
+    failures: list[pipeline.PageFailure],
+    profile: TopicProfile,
+) -> pipeline.ChunkResult:
+    return pipeline.store_chunk(db_path, processed, failures, profile)
+
+
+def _artifact_key(topic: str) -> str:
+    return "monitor-" + (re.sub(r"[^a-z0-9-]+", "-", topic.lower()).strip("-") or "topic")
+
+
+def _add_chunk(counts: RunCounts, r: pipeline.ChunkResult) -> None:
+    counts.new_articles += r.new_articles
+    counts.relevant += r.relevant
+    counts.off_topic += r.off_topic
+    counts.duplicates += r.duplicates
+    counts.updated_articles += r.updated
+    counts.events += r.events
+    counts.alerts += r.alerts
+    counts.errors += r.errors
+    counts.error_messages.extend(r.error_messages)
+
+
+@flow(name="monitor", log_prints=True)
+def monitor(
+    topic: str | None = None,
+    db: str = str(DEFAULT_DB),
+    feeds: list[str] | None = None,
+    allow_private_hosts: bool = False,
+    chunk_size: int = 50,
+    per_host_delay: float | None = None,
+) -> dict[str, Any]:
+    """One monitor run for the topic profile at ``topic`` (default: the bundled one).
+
+    ``feeds`` replaces the profile's feed list; ``per_host_delay`` the profile's pause
+    between two requests to one host. Returns the run's counts.
+    """
+    logger = get_run_logger()
+    profile = load_profile(topic)
+    if per_host_delay is not None:
+        profile = replace(profile, fetch=replace(profile.fetch, per_host_delay=per_host_delay))
+    allow_private = allow_private_hosts or profile.allow_private_hosts
+    feed_specs = [FeedSpec(u) for u in feeds] if feeds else list(profile.feeds)
+
+    # Opening the database is the one thing that must work: fail loudly if it cannot.
+    with closing(open_db(db)) as conn:
+        run_id = start_run(conn, profile.id)
+    counts = RunCounts()
+    status = "failed"
+    try:
+        prepare_task(db, profile)
+        states = pipeline.feed_states(db, feed_specs)
+        futures = [
+            poll_feed_task.submit(f, states[f.url], profile, allow_private) for f in feed_specs
+        ]
+        polls = [_poll_outcome(fut, spec) for fut, spec in zip(futures, feed_specs, strict=True)]
+        for p in polls:
+            if p.error:
+                logger.warning("feed %s: %s", p.feed_url, p.error)
+        counts.feeds_polled = len(polls)
+        counts.feeds_not_modified = sum(p.not_modified for p in polls)
+        counts.errors += sum(1 for p in polls if p.error)
+        counts.error_messages.extend(f"feed {p.feed_url}: {p.error}" for p in polls if p.error)
+
+        tasks, counts.items_seen, counts.retried = record_polls_task(
+            db, polls, profile.fetch.max_articles_per_run
+        )
+        chunks = [list(c) for c in pipeline.chunked(tasks, chunk_size)]
+        # Fetch chunk k+1 in a worker thread while chunk k is processed and stored here:
+        # one request at a time per host, one writer for the database.
+        pending: PrefectFuture[list[pipeline.PageFetch]] | None = None
+        if chunks:
+            pending = fetch_pages_task.submit(chunks[0], profile, allow_private, len(chunks[0]))
+        for k in range(len(chunks)):
+            assert pending is not None
+            fetches = pending.result()
+            if k + 1 < len(chunks):
+                nxt = chunks[k + 1]
+                pending = fetch_pages_task.submit(nxt, profile, allow_private, len(nxt))
+            processed, failures = process_task(fetches, profile)
+            for f in failures:
+                logger.warning("%s %s: %s", f.stage, f.url, f.error)
+            _add_chunk(counts, store_task(db, processed, failures, profile))
+        status = "completed_with_errors" if counts.errors else "completed"
+    finally:
+        summary = pipeline.summarize(counts, topic=profile.id, status=status)
+        with closing(open_db(db, migrate=False)) as conn:
+            finish_run(conn, run_id, counts, status=status, summary=summary)
+        try:
+            create_markdown_artifact(
+                key=_artifact_key(profile.id),
+                markdown=summary,
+                description=f"newsmon monitor run {run_id}",
+            )
+        except Exception as exc:  # the artifact is a convenience; the row in runs is the record
+            logger.warning("could not publish the run summary artifact: %s", exc)
+    result = counts.as_dict()
+    result.update(run_id=run_id, status=status, summary=summary, topic=profile.id)
+    return result
+
+
+def _poll_outcome(future: PrefectFuture[pipeline.FeedPoll], feed: FeedSpec) -> pipeline.FeedPoll:
+    """The poll's result, or the failure it ended with after its retries."""
+    future.wait()
+    state = future.state
+    if state.is_completed():
+        return future.result()
+    try:
+        future.result()
+    except BaseException as exc:  # a failed poll becomes a recorded failure, not a failed run
+        return pipeline.failed_poll(feed, exc)
+    return pipeline.failed_poll(feed, RuntimeError(f"poll ended in state {state.name}"))

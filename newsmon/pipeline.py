@@ -1,0 +1,589 @@
+"""The monitor's stages as plain functions.
+
+``flows/monitor.py`` wires these into Prefect tasks; tests and benchmarks can call them
+directly. The stages split along what can fail or be retried on its own:
+
+    prepare      open the database, load seeds, sync places, check the duplicate index
+    poll_feed    one feed: conditional GET + parse                  (I/O, retryable)
+    record_polls write feed state and failures; pick the items to fetch        (DB)
+    fetch_pages  a chunk of article pages                           (I/O, retryable)
+    process      clean, score relevance, extract events                         (CPU)
+    store_chunk  dedupe and write a chunk, its events and alerts: one transaction (DB)
+
+Only ``record_polls`` and ``store_chunk`` write, always from the flow's own thread, so
+SQLite has a single writer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from extractors import events as event_extractor
+from extractors.article import extract_article
+from extractors.dedupe import content_hash
+from extractors.feeds import parse_feed
+from extractors.records import CleanArticle, Event, FeedItem, Relevance
+from extractors.relevance import score as relevance_score
+from extractors.urls import canonicalize_url
+from newsmon import alerts, store
+from newsmon.db import insert_row, now_iso, open_db
+from newsmon.dupindex import DuplicateIndex, ensure_current
+from newsmon.errors import ExtractionError, FetchError
+from newsmon.events_store import store_events
+from newsmon.fetch import Fetcher, FetchResult
+from newsmon.places import sync_places
+from newsmon.profile import FeedSpec, TopicProfile
+from newsmon.revisions import record_revision
+from newsmon.topic import relevance_model
+
+LOGGER = logging.getLogger(__name__)
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/x-rss+xml",
+    "application/feed+json",
+    "text/html",  # some servers mislabel feeds; parse_feed says so when it is HTML
+    "text/plain",
+    "application/octet-stream",
+)
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+
+
+# ----------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class PrepareInfo:
+    seeds_loaded: int
+    index_rebuilt: int
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """The outcome of polling one feed."""
+
+    feed_url: str
+    name: str | None
+    status: int | None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    items: tuple[FeedItem, ...] = ()
+    error: str | None = None
+    retryable: bool = False
+    retry_after: float | None = None
+    warning: str | None = None  # usable, but something was wrong (e.g. malformed XML)
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """An article page to fetch, and why."""
+
+    url: str
+    feed_url: str | None
+    item: FeedItem | None
+    known_article_id: int | None = None  # set when refetching an article to look for a rewrite
+
+
+@dataclass(frozen=True)
+class PageFetch:
+    task: PageTask
+    result: FetchResult | None
+    error: str | None = None
+    retryable: bool = False
+
+
+@dataclass(frozen=True)
+class Processed:
+    """A cleaned, scored article with its events, ready to store."""
+
+    task: PageTask
+    article: CleanArticle
+    relevance: Relevance
+    events: tuple[Event, ...]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class PageFailure:
+    url: str
+    stage: str
+    error: str
+    retryable: bool
+    feed_url: str | None
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What storing one chunk did (counts for the run summary)."""
+
+    new_articles: int = 0
+    relevant: int = 0
+    off_topic: int = 0
+    duplicates: int = 0
+    updated: int = 0
+    events: int = 0
+    alerts: int = 0
+    errors: int = 0
+    alert_ids: tuple[int, ...] = ()
+    error_messages: tuple[str, ...] = field(default_factory=tuple)
+
+
+# ----------------------------------------------------------------------------- prepare
+
+
+def prepare(db_path: str, profile: TopicProfile) -> PrepareInfo:
+    """Open (and migrate) the database, load the seeds, sync places, check the index."""
+    db = open_db(db_path)
+    try:
+        seeded = store.load_seeds(db, profile)
+        with db.atomic():
+            sync_places(db, profile)
+            rebuilt = ensure_current(db)
+            index = DuplicateIndex(db)
+            for aid in seeded:
+                text = db.execute("select text from articles where id = ?", [aid]).fetchone()[0]
+                index.add(aid, text)
+        return PrepareInfo(seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0)
+    finally:
+        db.close()
+
+
+# ----------------------------------------------------------------------------- feeds
+
+
+def feed_states(db_path: str, feeds: Sequence[FeedSpec]) -> dict[str, store.FeedState]:
+    db = open_db(db_path, migrate=False)
+    try:
+        return {f.url: store.feed_state(db, f.url) for f in feeds}
+    finally:
+        db.close()
+
+
+def poll_feed(
+    feed: FeedSpec,
+    state: store.FeedState,
+    profile: TopicProfile,
+    *,
+    allow_private_hosts: bool,
+) -> FeedPoll:
+    """Fetch one feed with a conditional GET and parse it. Raises FetchError on I/O
+    failure (so a retry wrapper can decide); a parse failure is returned as ``error``."""
+    if state.retry_after and state.retry_after > now_iso():
+        return FeedPoll(
+            feed.url,
+            feed.name,
+            None,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            error=f"skipped: the server asked us to wait until {state.retry_after}",
+            retryable=True,
+        )
+    with Fetcher(profile.fetch, allow_private_hosts=allow_private_hosts) as fetcher:
+        result = fetcher.get(
+            feed.url,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
+        )
+    if result.not_modified:
+        return FeedPoll(
+            feed.url,
+            feed.name,
+            result.status,
+            etag=result.etag or state.etag,
+            last_modified=result.last_modified or state.last_modified,
+            not_modified=True,
+        )
+    parsed = parse_feed(
+        result.content, result.final_url, content_type=result.content_type, encoding=result.encoding
+    )
+    return FeedPoll(
+        feed.url,
+        feed.name,
+        result.status,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        items=parsed.items,
+        error=parsed.error,
+        retryable=False,
+        warning=parsed.warning,
+    )
+
+
+def failed_poll(feed: FeedSpec, exc: BaseException) -> FeedPoll:
+    if isinstance(exc, FetchError):
+        return FeedPoll(
+            feed.url,
+            feed.name,
+            exc.status,
+            error=exc.reason,
+            retryable=exc.retryable,
+            retry_after=exc.retry_after,
+        )
+    return FeedPoll(feed.url, feed.name, None, error=f"{type(exc).__name__}: {exc}")
+
+
+def _retry_after_stamp(seconds: float | None) -> str | None:
+    if not seconds:
+        return None
+    from datetime import UTC, datetime, timedelta
+
+    return (
+        (datetime.now(UTC) + timedelta(seconds=min(seconds, 24 * 3600)))
+        .replace(microsecond=0)
+        .isoformat()
+    )
+
+
+def _is_newer(updated: str | None, stored: str | None) -> bool:
+    return bool(updated and stored and updated > stored)
+
+
+def record_polls(
+    db_path: str, polls: Sequence[FeedPoll], *, max_articles: int
+) -> tuple[list[PageTask], int, int]:
+    """Write feed state and failures; return (pages to fetch, items seen, retries).
+
+    A page is fetched when its canonical URL is new, when the feed says a known article
+    was updated after we fetched it, or when an earlier attempt failed and may be retried.
+    """
+    db = open_db(db_path, migrate=False)
+    try:
+        with db.atomic():
+            items: list[FeedItem] = []
+            for poll in polls:
+                store.record_feed_poll(
+                    db,
+                    poll.feed_url,
+                    name=poll.name,
+                    status=poll.status,
+                    etag=poll.etag,
+                    last_modified=poll.last_modified,
+                    error=poll.error,
+                    retry_after=_retry_after_stamp(poll.retry_after),
+                )
+                if poll.error:
+                    store.record_failure(
+                        db, poll.feed_url, "feed", poll.error, retryable=poll.retryable
+                    )
+                elif poll.warning:
+                    # Use what could be read, and keep the fault on record until a clean poll.
+                    store.record_failure(db, poll.feed_url, "feed", poll.warning, retryable=True)
+                    items.extend(poll.items)
+                else:
+                    store.resolve_failures(db, poll.feed_url)
+                    items.extend(poll.items)
+            tasks, retried = _select_pages(db, items, max_articles)
+        return tasks, len(items), retried
+    finally:
+        db.close()
+
+
+def _select_pages(
+    db: sqlite_utils.Database, items: Sequence[FeedItem], max_articles: int
+) -> tuple[list[PageTask], int]:
+    by_canonical: dict[str, FeedItem] = {}
+    for item in items:
+        by_canonical.setdefault(canonicalize_url(item.url), item)
+    known = store.known_urls(db, [*by_canonical, *(i.url for i in by_canonical.values())])
+    versions = store.article_versions(db, set(known.values()))
+    hopeless = store.given_up(db, (i.url for i in by_canonical.values()), ("fetch", "extract"))
+    tasks: list[PageTask] = []
+    for canonical, item in by_canonical.items():
+        aid = known.get(canonical) or known.get(item.url)
+        if aid is None:
+            if item.url not in hopeless:
+                tasks.append(PageTask(item.url, item.feed_url, item))
+        elif _is_newer(item.updated, versions.get(aid)):
+            tasks.append(PageTask(item.url, item.feed_url, item, known_article_id=aid))
+    # Oldest first: when a wire story and its copy arrive in one run, the one published
+    # first becomes the original and the later one its duplicate.
+    tasks.sort(key=lambda t: (t.item.published or "~") if t.item else "~")
+    queued = {canonicalize_url(t.url) for t in tasks}
+    pending = store.pending_failures(db, ("fetch", "extract"))
+    for failure in pending:
+        canonical = canonicalize_url(failure.url)
+        if canonical in queued or store.article_id_by_url(db, canonical) is not None:
+            continue
+        tasks.append(PageTask(failure.url, failure.feed_url, None))
+        queued.add(canonical)
+    # "Retried": pages queued again after a failure, listed in a feed again or not.
+    failed_before = {canonicalize_url(f.url) for f in pending}
+    tasks = tasks[:max_articles]
+    retried = sum(1 for t in tasks if canonicalize_url(t.url) in failed_before)
+    return tasks, retried
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def fetch_pages(
+    tasks: Sequence[PageTask], profile: TopicProfile, *, allow_private_hosts: bool
+) -> list[PageFetch]:
+    """Fetch a chunk of pages; hosts in parallel, one request at a time per host."""
+    with Fetcher(profile.fetch, allow_private_hosts=allow_private_hosts) as fetcher:
+        results = fetcher.get_many([t.url for t in tasks], allowed_types=PAGE_TYPES)
+    out = []
+    for task, res in zip(tasks, results, strict=True):
+        if isinstance(res, FetchError):
+            out.append(PageFetch(task, None, error=res.reason, retryable=res.retryable))
+        else:
+            out.append(PageFetch(task, res))
+    return out
+
+
+def process(
+    fetches: Sequence[PageFetch], profile: TopicProfile
+) -> tuple[list[Processed], list[PageFailure]]:
+    """Clean, score and extract events for each fetched page (pure CPU, no I/O)."""
+    model = relevance_model(profile)
+    done: list[Processed] = []
+    failed: list[PageFailure] = []
+    for f in fetches:
+        task = f.task
+        if f.result is None:
+            failed.append(
+                PageFailure(
+                    task.url, "fetch", f.error or "fetch failed", f.retryable, task.feed_url
+                )
+            )
+            continue
+        try:
+            article = extract_article(
+                f.result.content, f.result.final_url, encoding=f.result.encoding
+            )
+        except ExtractionError as exc:
+            failed.append(PageFailure(task.url, "extract", exc.reason, False, task.feed_url))
+            continue
+        if article.published is None and task.item is not None and task.item.published:
+            article = _with_published(article, task.item.published)
+        title = article.title or (task.item.title if task.item else None)
+        rel = relevance_score(article.text, title, model)
+        events: tuple[Event, ...] = ()
+        if rel.relevant:
+            events = tuple(
+                event_extractor.extract_events(
+                    article.text, published=article.published, profile=profile
+                )
+            )
+        done.append(Processed(task, article, rel, events, content_hash(article.text)))
+    return done, failed
+
+
+def _with_published(article: CleanArticle, published: str) -> CleanArticle:
+    from dataclasses import replace
+
+    return replace(article, published=published)
+
+
+# ----------------------------------------------------------------------------- store
+
+
+def _source_name(article: CleanArticle) -> str:
+    if article.site_name:
+        return article.site_name
+    from urllib.parse import urlsplit
+
+    return urlsplit(article.canonical_url or article.url).hostname or "unknown"
+
+
+def store_chunk(
+    db_path: str,
+    processed: Sequence[Processed],
+    failures: Sequence[PageFailure],
+    profile: TopicProfile,
+) -> ChunkResult:
+    """Write one chunk in ONE transaction: articles, duplicate decisions, revisions,
+    events, alerts, and the failures. A crash leaves the chunk either whole or absent."""
+    db = open_db(db_path, migrate=False)
+    counts: dict[str, int] = dict.fromkeys(
+        ("new_articles", "relevant", "off_topic", "duplicates", "updated", "events", "alerts"), 0
+    )
+    alert_ids: list[int] = []
+    try:
+        with db.atomic():
+            index = DuplicateIndex(db)
+            for p in processed:
+                _store_one(db, index, p, profile, counts, alert_ids)
+            for fail in failures:
+                store.record_failure(
+                    db,
+                    fail.url,
+                    fail.stage,
+                    fail.error,
+                    retryable=fail.retryable,
+                    feed_url=fail.feed_url,
+                )
+        return ChunkResult(
+            **counts,
+            errors=len(failures),
+            alert_ids=tuple(alert_ids),
+            error_messages=tuple(f"{f.stage} {f.url}: {f.error}" for f in failures),
+        )
+    finally:
+        db.close()
+
+
+def _store_one(
+    db: sqlite_utils.Database,
+    index: DuplicateIndex,
+    p: Processed,
+    profile: TopicProfile,
+    counts: dict[str, int],
+    alert_ids: list[int],
+) -> None:
+    a, task, fetched_at = p.article, p.task, now_iso()
+    # The feed's own stamp, compared with later feed stamps of the same item.
+    feed_updated = (task.item.updated or task.item.published) if task.item else None
+    store.resolve_failures(db, task.url, at=fetched_at)
+
+    known = task.known_article_id or store.article_id_by_url(db, task.url)
+    if known is not None:
+        # A known article came back: a rewrite when its text changed materially.
+        revision_id = record_revision(db, known, a.text, a.title, fetched_at)
+        if feed_updated:
+            db.table("articles").update(known, {"feed_updated": feed_updated})
+        if revision_id is not None:
+            counts["updated"] += 1
+            _store_revision_events(db, known, p, profile, revision_id, counts, alert_ids)
+        return
+
+    row = {
+        "url": task.url,
+        "canonical_url": a.canonical_url,
+        "title": a.title or (task.item.title if task.item else None),
+        "source": _source_name(a),
+        "author": a.author,
+        "published": a.published,
+        "fetched_at": fetched_at,
+        "text": a.text,
+        "content_hash": p.content_hash,
+        "relevance": p.relevance.score,
+        "feed_url": task.feed_url,
+        "language": a.language,
+        "word_count": len(a.text.split()),
+        "revision": 1,
+        "feed_updated": feed_updated,
+    }
+    status, dup_of, similarity, reason = _duplicate_decision(db, index, p)
+    if status is None:
+        status = "relevant" if p.relevance.relevant else "off_topic"
+    row.update(status=status, duplicate_of=dup_of, similarity=similarity, duplicate_reason=reason)
+    article_id = insert_row(db, "articles", row)
+    counts["new_articles"] += 1
+    if status == "duplicate":
+        counts["duplicates"] += 1
+        return
+    counts[status] += 1
+    index.add(article_id, a.text)
+    if status != "relevant" or not p.events:
+        return
+    stored = store_events(db, article_id, p.events)
+    counts["events"] += len(stored.event_ids)
+    new = alerts.raise_alerts(
+        db,
+        profile,
+        article_ids=[article_id],
+        event_ids=stored.event_ids,
+        new_cluster_ids=stored.new_cluster_ids,
+        now=fetched_at,
+    )
+    alert_ids.extend(new)
+    counts["alerts"] += len(new)
+
+
+def _store_revision_events(
+    db: sqlite_utils.Database,
+    article_id: int,
+    p: Processed,
+    profile: TopicProfile,
+    revision_id: int,
+    counts: dict[str, int],
+    alert_ids: list[int],
+) -> None:
+    """A rewritten article: extract its new revision's events (their offsets point into
+    the new text) and raise ARTICLE_UPDATED plus whatever the new events change."""
+    status, revision = db.execute(
+        "select status, revision from articles where id = ?", [article_id]
+    ).fetchone()
+    stored = None
+    if status == "relevant" and p.events:
+        stored = store_events(db, article_id, p.events, revision=int(revision))
+        counts["events"] += len(stored.event_ids)
+    new = alerts.raise_alerts(
+        db,
+        profile,
+        article_ids=[article_id],
+        event_ids=stored.event_ids if stored else (),
+        new_cluster_ids=stored.new_cluster_ids if stored else (),
+        revision_ids=[revision_id],
+        now=now_iso(),
+    )
+    alert_ids.extend(new)
+    counts["alerts"] += len(new)
+
+
+def _duplicate_decision(
+    db: sqlite_utils.Database, index: DuplicateIndex, p: Processed
+) -> tuple[str | None, int | None, float | None, str | None]:
+    """(status, duplicate_of, similarity, reason), or Nones when the article is new."""
+    canonical_match = store.article_id_by_url(db, p.article.canonical_url)
+    if canonical_match is not None:
+        return "duplicate", _original(db, canonical_match), 1.0, "canonical_url"
+    hash_match = store.article_id_by_hash(db, p.content_hash)
+    if hash_match is not None:
+        return "duplicate", hash_match, 1.0, "content_hash"
+    match = index.check(p.article.text)
+    if match is not None:
+        return "duplicate", match.article_id, round(match.similarity, 4), match.kind
+    return None, None, None, None
+
+
+def _original(db: sqlite_utils.Database, article_id: int) -> int:
+    row = db.execute("select duplicate_of from articles where id = ?", [article_id]).fetchone()
+    return int(row[0]) if row and row[0] is not None else article_id
+
+
+def chunked(seq: Sequence[PageTask], size: int) -> Iterable[Sequence[PageTask]]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+def summarize(counts: store.RunCounts, *, topic: str, status: str) -> str:
+    """The run summary, as Markdown (printed by the CLI, stored in ``runs``, and
+    published as a Prefect artifact)."""
+    lines = [
+        f"## newsmon run: {topic}",
+        "",
+        f"status: **{status}**",
+        "",
+        "| what | count |",
+        "| --- | ---: |",
+        f"| feeds polled | {counts.feeds_polled} |",
+        f"| feeds not modified (304) | {counts.feeds_not_modified} |",
+        f"| items seen | {counts.items_seen} |",
+        f"| new articles | {counts.new_articles} |",
+        f"| relevant | {counts.relevant} |",
+        f"| duplicates | {counts.duplicates} |",
+        f"| off-topic | {counts.off_topic} |",
+        f"| rewritten articles | {counts.updated_articles} |",
+        f"| events | {counts.events} |",
+        f"| alerts | {counts.alerts} |",
+        f"| retried failures | {counts.retried} |",
+        f"| errors | {counts.errors} |",
+    ]
+    if counts.error_messages:
+        lines += ["", "### errors (recorded in `failures`, retried next run when retryable)", ""]
+        lines += [f"- {m}" for m in counts.error_messages[:50]]
+        if len(counts.error_messages) > 50:
+            lines.append(f"- … and {len(counts.error_messages) - 50} more")
+    return "\n".join(lines)
