@@ -15,13 +15,16 @@ offers it again, but only to the channels that do not have it yet.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -617,7 +620,7 @@ def deliver(
     channels: Sequence[Channel],
     *,
     now: str | None = None,
-    sender: Callable[..., SendResult] = send,
+    sender: Callable[..., SendResult] | None = None,
 ) -> tuple[str, tuple[SendResult, ...], tuple[int, ...]]:
     """Send ``d`` to each channel that lacks some of its alerts; record every attempt.
 
@@ -626,6 +629,7 @@ def deliver(
     after it returns, in its own transaction, so a crash can at worst repeat one send.
     """
     now = now or now_iso()
+    sender = sender or send
     ids = list(d.alert_ids)
     sends: list[SendResult] = []
     for ch in channels:
@@ -697,6 +701,50 @@ def deliver(
     return status, tuple(sends), tuple(delivered)
 
 
+class DigestBusy(NewsmonError):
+    """Another digest held the delivery lease for longer than we were willing to wait."""
+
+
+#: A digest's lease on delivery; renewed by nobody, so a crashed digest frees it by then.
+LEASE_SECONDS = 900
+LEASE_WAIT_SECONDS = 300.0
+
+
+@contextlib.contextmanager
+def digest_lease(
+    db: sqlite_utils.Database, wait: float = LEASE_WAIT_SECONDS, poll: float = 0.5
+) -> Iterator[None]:
+    """Hold the database's digest lease: one digest collects and delivers at a time, so
+    the daily digest, an urgent one and a hand-run ``newsmon digest`` never send the
+    same alert twice. Waits up to ``wait`` seconds, then raises :class:`DigestBusy`."""
+    holder = uuid.uuid4().hex
+    deadline = time.monotonic() + wait
+    while True:
+        now = datetime.now(UTC).replace(microsecond=0)
+        expires = (now + timedelta(seconds=LEASE_SECONDS)).isoformat()
+        cur = db.execute(
+            "INSERT INTO digest_lease (name, holder, acquired_at, expires_at)"
+            " VALUES ('digest', ?, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+            " holder = excluded.holder, acquired_at = excluded.acquired_at,"
+            " expires_at = excluded.expires_at WHERE digest_lease.expires_at <= ?",
+            [holder, now.isoformat(), expires, now.isoformat()],
+        )
+        if cur.rowcount == 1:
+            break
+        if time.monotonic() >= deadline:
+            row = db.execute("SELECT expires_at FROM digest_lease WHERE name = 'digest'").fetchone()
+            raise DigestBusy(
+                "another digest is being delivered from this database"
+                + (f" (its lease ends at {row[0]})" if row else "")
+                + "; try again later"
+            )
+        time.sleep(poll)
+    try:
+        yield
+    finally:
+        db.execute("DELETE FROM digest_lease WHERE name = 'digest' AND holder = ?", [holder])
+
+
 def run_digest(
     db: sqlite_utils.Database,
     profile: TopicProfile,
@@ -727,20 +775,28 @@ def run_digest(
         )
     if channels is None:
         channels = resolve_channels(profile, notify)
-    d = build_digest(
-        db, profile, since=since, alert_ids=alert_ids, kinds=kinds, now=now, urgent=urgent
-    )
-    if d is None:
-        return None
-    for path in out:
-        write_digest(d, path)
     redacted = tuple(c.redacted for c in channels)
     if dry_run:
+        d = build_digest(
+            db, profile, since=since, alert_ids=alert_ids, kinds=kinds, now=now, urgent=urgent
+        )
+        if d is None:
+            return None
+        for path in out:
+            write_digest(d, path)
         return DigestResult(d, None, "dry-run", channels=redacted)
-    if not channels:
-        LOGGER.warning("no delivery channel configured: the digest is only stored")
-    digest_id = store_digest(db, d, now)
-    status, sends, delivered = deliver(db, profile, d, digest_id, channels, now=now)
+    with digest_lease(db):
+        d = build_digest(
+            db, profile, since=since, alert_ids=alert_ids, kinds=kinds, now=now, urgent=urgent
+        )
+        if d is None:
+            return None
+        for path in out:
+            write_digest(d, path)
+        if not channels:
+            LOGGER.warning("no delivery channel configured: the digest is only stored")
+        digest_id = store_digest(db, d, now)
+        status, sends, delivered = deliver(db, profile, d, digest_id, channels, now=now)
     LOGGER.info(
         "digest %s: %s (%d alerts, %d delivered)",
         digest_id,

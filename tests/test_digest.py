@@ -514,3 +514,59 @@ def test_changes_of_one_fact_are_listed_in_order(fresh_db, profile):  # type: ig
     assert d is not None
     facts_part = d.text.split("Changed facts")[1]
     assert facts_part.index("100 troops → 200 troops") < facts_part.index("200 troops → 300")
+
+
+def test_one_digest_at_a_time(db_path, profile):  # type: ignore[no-untyped-def]
+    from newsmon.digest import DigestBusy, digest_lease
+
+    _seeded_db(db_path, profile)
+    first, second = open_db(db_path), open_db(db_path)
+    with (
+        digest_lease(first),
+        pytest.raises(DigestBusy, match="another digest"),
+        digest_lease(second, wait=0.2, poll=0.05),
+    ):
+        pass
+    with digest_lease(second, wait=0.2):  # released: free again
+        pass
+    # A crashed digest's lease expires.
+    first.execute(
+        "INSERT INTO digest_lease VALUES ('digest', 'crashed', '2020-01-01', '2020-01-01T00:15:00')"
+    )
+    result = run_digest(second, profile, channels=[])
+    assert result is not None and result.status == "stored"
+    assert second["digest_lease"].count == 0
+
+
+def test_concurrent_digests_send_each_alert_once(db_path, profile, monkeypatch):  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    from newsmon.delivery import Channel, SendResult
+
+    _seeded_db(db_path, profile)
+    sent: list[tuple[int, ...]] = []
+
+    def slow_sender(ch: Channel, title: str, **bodies: str) -> SendResult:
+        sent.append(tuple(sorted(int(n) for n in re.findall(r"story-(\d+)", bodies["text"]))))
+        time.sleep(0.3)
+        return SendResult(ch.redacted, True)
+
+    import newsmon.digest as digest_module
+
+    channel = Channel(url="json://127.0.0.1:9/x", redacted="json://127.0.0.1:9/x")
+    monkeypatch.setattr(digest_module, "send", slow_sender)
+    results: list[object] = []
+
+    def one() -> None:
+        db = open_db(db_path)
+        results.append(run_digest(db, profile, channels=[channel]))
+        db.close()
+
+    threads = [threading.Thread(target=one) for _ in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sent == [(1, 2)]
+    assert sorted(r is None for r in results) == [False, True, True]
