@@ -555,9 +555,7 @@ def test_alerts_atom_feed_is_valid_without_alerts(tmp_path: Path) -> None:
     response = get(path, load_metadata(), "/newsmon/alerts_atom.atom")
     assert response.status_code == 200, response.text[:500]
     root = ET.fromstring(response.content)
-    assert [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")] == [
-        "No alerts yet"
-    ]
+    assert [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")] == ["No alerts yet"]
 
 
 # ---- hostile text -----------------------------------------------------------------------
