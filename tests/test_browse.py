@@ -670,6 +670,14 @@ def test_browse_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     assert not (tmp_path / "nope.db").exists()
 
 
+def test_browse_names_a_missing_metadata_file(db_path: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        browse_command, ["--db", str(db_path), "--metadata", str(tmp_path / "nope.yml")]
+    )
+    assert result.exit_code == 1
+    assert "metadata file" in result.output and "not found" in result.output
+
+
 def test_browse_warns_when_bound_beyond_loopback(db_path: Path) -> None:
     result = CliRunner().invoke(
         browse_command, ["--db", str(db_path), "--host", "0.0.0.0", "--get", "/-/versions.json"]
