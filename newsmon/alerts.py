@@ -19,13 +19,14 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from extractors.records import EVENT_TYPES
 from newsmon.db import now_iso
 from newsmon.errors import ProfileError
 from newsmon.profile import TopicProfile
@@ -333,10 +334,38 @@ def event_headline(ev: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- NEW_EVENT
 
 
+#: Event types that raise NEW_EVENT when the profile does not say (``[alerts]
+#: new_event_types``): things that happen. Statements (quotes) and OTHER stay in the
+#: event log, searchable, but a desk does not want a ping for every quote.
+DEFAULT_NEW_EVENT_TYPES = frozenset(EVENT_TYPES) - {"STATEMENT", "OTHER"}
+
+
+def new_event_types(profile: TopicProfile) -> frozenset[str]:
+    """The event types whose new clusters raise NEW_EVENT for this profile."""
+    section = profile.section("alerts") or {}
+    configured = section.get("new_event_types") if isinstance(section, Mapping) else None
+    if configured is None:
+        return DEFAULT_NEW_EVENT_TYPES
+    unknown = [t for t in configured if t not in EVENT_TYPES]
+    if unknown:
+        LOGGER.warning("[alerts] new_event_types: unknown event types %s ignored", unknown)
+    return frozenset(t for t in configured if t in EVENT_TYPES)
+
+
+def _alertable(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Only an event that says who did it is worth a ping ("arrested", with nobody doing
+    the arresting, stays in the event log, searchable, without an alert)."""
+    return any(e.get("actor") for e in events)
+
+
 def new_event_alerts(
-    db: sqlite_utils.Database, cluster_ids: Iterable[int], event_ids: Iterable[int] = ()
+    db: sqlite_utils.Database,
+    cluster_ids: Iterable[int],
+    event_ids: Iterable[int] = (),
+    types: Collection[str] = DEFAULT_NEW_EVENT_TYPES,
 ) -> list[_Alert]:
-    """One NEW_EVENT per new cluster (its first report), and per unclustered new event.
+    """One NEW_EVENT per new cluster (its first report), and per unclustered new event,
+    for events of ``types``.
 
     Clusters whose reports all come from seed articles are known already: no alert.
     """
@@ -346,6 +375,8 @@ def new_event_alerts(
         events = _events(db, [r["id"] for r in rows])
         if not events:
             LOGGER.warning("new cluster %s has no events; no alert", cid)
+            continue
+        if events[0].get("event_type") not in types or not _alertable(events):
             continue
         if all(e.get("article_status") == "seed" for e in events):
             continue
@@ -359,6 +390,8 @@ def new_event_alerts(
         )
         alerts.append(_new_event(first, f"{NEW_EVENT}:cluster:{cid}", cid))
     for ev in _events(db, event_ids):
+        if ev.get("event_type") not in types or not _alertable([ev]):
+            continue
         if ev.get("cluster_id") is None and ev.get("article_status") != "seed":
             alerts.append(_new_event(ev, f"{NEW_EVENT}:event:{ev['id']}", None))
     return alerts
@@ -741,7 +774,7 @@ def raise_alerts(
     del article_ids  # alerts come from events, clusters and revisions
     now = now or now_iso()
     raised: list[int] = []
-    for alert in new_event_alerts(db, new_cluster_ids, event_ids):
+    for alert in new_event_alerts(db, new_cluster_ids, event_ids, new_event_types(profile)):
         alert_id = _insert_alert(db, alert, now)
         if alert_id is not None:
             raised.append(alert_id)

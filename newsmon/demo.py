@@ -97,8 +97,6 @@ def run_demo(
 
 def _demo_digest(path: Path) -> str | None:
     """Render the digest of everything the demo raised (no delivery)."""
-    try:
-        from newsmon import digest
-    except ImportError:  # the digest module is optional for the monitor itself
-        return None
+    from newsmon import digest
+
     return digest.demo_digest_text(str(path))

@@ -150,8 +150,14 @@ def prepare(db_path: str, profile: TopicProfile) -> PrepareInfo:
             rebuilt = ensure_current(db)
             index = DuplicateIndex(db)
             for aid in seeded:
-                text = db.execute("select text from articles where id = ?", [aid]).fetchone()[0]
+                text, published = db.execute(
+                    "select text, published from articles where id = ?", [aid]
+                ).fetchone()
                 index.add(aid, text)
+                # What the seeds report is already known: their events form clusters
+                # (so later reports of them join, not alert) but raise no alert.
+                events = event_extractor.extract_events(text, published=published, profile=profile)
+                store_events(db, aid, events)
         return PrepareInfo(seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0)
     finally:
         db.close()

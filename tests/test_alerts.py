@@ -474,3 +474,27 @@ def test_status_phrases_match_whole_words(fresh_db, topic):  # type: ignore[no-u
     raise_alerts(fresh_db, topic, event_ids=[s1, s2])
     rows = list(fresh_db.query("SELECT event_id, value FROM fact_observations"))
     assert rows == [{"event_id": s1, "value": "planned"}]
+
+
+# --------------------------------------------------------------------------- alert policy
+
+
+def test_quotes_and_actorless_events_stay_in_the_log_without_alerts(fresh_db, topic):  # type: ignore[no-untyped-def]
+    quote = add_event(fresh_db, add_article(fresh_db, 1), cluster_id=1, event_type="STATEMENT")
+    vague = add_event(fresh_db, add_article(fresh_db, 2), cluster_id=2, actor=None)
+    real = add_event(fresh_db, add_article(fresh_db, 3), cluster_id=3, event_type="COURT_RULING")
+    raised = raise_alerts(
+        fresh_db, topic, event_ids=[quote, vague, real], new_cluster_ids=[1, 2, 3]
+    )
+    assert [a["event_id"] for a in alerts(fresh_db, NEW_EVENT)] == [real]
+    assert len(raised) == 1
+    # The events themselves are all kept.
+    assert fresh_db.execute("select count(*) from events").fetchone()[0] == 3
+
+
+def test_profile_can_ask_for_alerts_on_quotes(fresh_db, topic):  # type: ignore[no-untyped-def]
+    chatty = replace(topic, raw={**topic.raw, "alerts": {"new_event_types": ["STATEMENT"]}})
+    quote = add_event(fresh_db, add_article(fresh_db, 1), cluster_id=1, event_type="STATEMENT")
+    ruling = add_event(fresh_db, add_article(fresh_db, 2), cluster_id=2, event_type="COURT_RULING")
+    raise_alerts(fresh_db, chatty, event_ids=[quote, ruling], new_cluster_ids=[1, 2])
+    assert [a["event_id"] for a in alerts(fresh_db, NEW_EVENT)] == [quote]

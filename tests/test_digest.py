@@ -79,14 +79,14 @@ def cluster(
 
 
 def test_groups_by_kind_and_ranks_by_sources_then_type(fresh_db, profile):  # type: ignore[no-untyped-def]
-    cluster(fresh_db, profile, 1, 1, "STATEMENT", first=1)
+    cluster(fresh_db, profile, 1, 1, "LAWSUIT", first=1)
     cluster(fresh_db, profile, 2, 3, "PROTEST", first=10)
     cluster(fresh_db, profile, 3, 1, "COURT_RULING", first=20)
     d = build_digest(fresh_db, profile)
     assert d is not None
     [(kind, items)] = group_items(d.items)
     assert kind == "NEW_EVENT"
-    assert [i.cluster_id for i in items] == [2, 3, 1]  # 3 sources; then court ruling > statement
+    assert [i.cluster_id for i in items] == [2, 3, 1]  # 3 sources; then court ruling > lawsuit
     assert items[0].n_sources == 3
     assert len(items[0].sources) == 3
     assert "3 independent sources" in d.markdown and "3 independent sources" in d.text
@@ -155,7 +155,7 @@ def test_urgent_digest_sends_only_urgent_kinds(fresh_db, profile):  # type: igno
     p = replace(
         profile, raw={**profile.raw, "digest": {"urgent_kinds": ["NEW_EVENT:COURT_RULING"]}}
     )
-    calm = cluster(fresh_db, p, 1, 1, "STATEMENT")
+    calm = cluster(fresh_db, p, 1, 1, "ARREST_RAID")
     assert send_urgent_digest(fresh_db, p, calm, channels=[]) is None
     hot = cluster(fresh_db, p, 2, 1, "COURT_RULING", first=5)
     result = send_urgent_digest(fresh_db, p, calm + hot, channels=[])

@@ -1,0 +1,77 @@
+"""The monitor's stages called as plain functions (no Prefect)."""
+
+from __future__ import annotations
+
+from extractors.records import FeedItem
+from newsmon import pipeline, store
+from newsmon.db import open_db
+
+
+def test_prepare_loads_seeds_and_their_events_once(db_path, profile) -> None:
+    first = pipeline.prepare(db_path, profile)
+    second = pipeline.prepare(db_path, profile)
+    assert first.seeds_loaded == 5 and second.seeds_loaded == 0
+    db = open_db(db_path)
+    n_events = db.execute("select count(*) from events").fetchone()[0]
+    assert n_events > 10  # the seeds report plans, orders, statements
+    assert (
+        db.execute(
+            "select count(distinct a.status) from events e join articles a on a.id = e.article_id"
+        ).fetchone()[0]
+        == 1
+    )
+    # Known already: the seeds' events are clustered but raise no alert.
+    assert db.execute("select count(*) from alerts").fetchone()[0] == 0
+    assert db.execute("select count(*) from events where cluster_id is null").fetchone()[0] == 0
+    # And a third prepare adds nothing.
+    pipeline.prepare(db_path, profile)
+    assert db.execute("select count(*) from events").fetchone()[0] == n_events
+    db.close()
+
+
+def _item(url: str, published: str, updated: str | None = None) -> FeedItem:
+    return FeedItem(feed_url="http://f/rss", url=url, published=published, updated=updated)
+
+
+def test_page_selection(db_path, profile) -> None:
+    pipeline.prepare(db_path, profile)
+    db = open_db(db_path)
+    with db.atomic():
+        db.table("articles").insert(
+            {
+                "url": "http://n/known",
+                "canonical_url": "http://n/known",
+                "status": "relevant",
+                "feed_updated": "2025-10-01T00:00:00+00:00",
+            }
+        )
+        store.record_failure(db, "http://n/flaky", "fetch", "HTTP 503", retryable=True)
+        store.record_failure(db, "http://n/gone", "fetch", "HTTP 404", retryable=False)
+    items = [
+        _item("http://n/new-later", "2025-10-03T00:00:00+00:00"),
+        _item("http://n/new-early?utm_source=rss", "2025-10-02T00:00:00+00:00"),
+        _item("http://n/new-early", "2025-10-02T00:00:00+00:00"),  # same page, clean URL
+        _item("http://n/known?utm_medium=feed", "2025-10-01T00:00:00+00:00"),
+        _item("http://n/gone", "2025-10-01T00:00:00+00:00"),
+    ]
+    with db.atomic():
+        tasks, retried = pipeline._select_pages(db, items, max_articles=100)
+    urls = [t.url for t in tasks]
+    # New pages oldest first, each page once, the known and the 404 skipped, the 503 retried.
+    assert urls == ["http://n/new-early?utm_source=rss", "http://n/new-later", "http://n/flaky"]
+    assert retried == 1
+    # The feed says the known article was updated after we fetched it: refetch it.
+    with db.atomic():
+        tasks, _ = pipeline._select_pages(
+            db,
+            [_item("http://n/known", "2025-10-01T00:00:00+00:00", "2025-10-05T00:00:00+00:00")],
+            max_articles=100,
+        )
+    assert [(t.url, t.known_article_id is not None) for t in tasks] == [
+        ("http://n/known", True),
+        ("http://n/flaky", False),
+    ]
+    with db.atomic():
+        tasks, _ = pipeline._select_pages(db, items, max_articles=2)
+    assert len(tasks) == 2  # the per-run cap
+    db.close()
