@@ -38,8 +38,9 @@ LOGGER = logging.getLogger(__name__)
 
 #: Reports of one event may date it a day apart ("Friday night" / "Saturday").
 DATE_TOLERANCE_DAYS = 1
-#: Undated reports of one event appear within a few days of each other.
-UNDATED_WINDOW_DAYS = 3
+#: Undated reports of one event: within a day of the cluster's first report (measured
+#: from the first report, so a cluster cannot creep forward one report at a time).
+UNDATED_WINDOW_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -146,14 +147,14 @@ def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> i
     if e.actor is None and e.location is None:
         return None  # "agents fired tear gas" with no place: too vague to match
     rows = db.execute(
-        "SELECT id, target, location, event_date, first_reported, last_reported"
+        "SELECT id, target, location, event_date, first_reported"
         " FROM event_clusters WHERE event_type = ? AND actor IS ?",
         [e.event_type, e.actor],
     ).fetchall()
     day = _day(e.event_date)
     rep_day = _day(reported)
     best: tuple[int, int] | None = None  # (distance in days, cluster id)
-    for cid, target, location, cdate, first_rep, last_rep in rows:
+    for cid, target, location, cdate, first_rep in rows:
         if not (_compatible(target, e.target) and _compatible(location, e.location)):
             continue
         if e.actor is None and location != e.location:
@@ -167,12 +168,10 @@ def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> i
             # Undated: only reports close in time, and only on an exact key.
             if target != e.target or location != e.location:
                 continue
-            first, last = _day(first_rep), _day(last_rep)
-            if rep_day is None or first is None or last is None:
+            first = _day(first_rep)
+            if rep_day is None or first is None:
                 continue
-            if (first - rep_day).days > UNDATED_WINDOW_DAYS or (
-                rep_day - last
-            ).days > UNDATED_WINDOW_DAYS:
+            if abs((rep_day - first).days) > UNDATED_WINDOW_DAYS:
                 continue
             dist = 0
         else:

@@ -144,6 +144,17 @@ def test_undated_events_cluster_only_close_in_time(fresh_db: Database) -> None:
     assert store(fresh_db, a3, [e]).new_cluster_ids  # six weeks later: another statement
 
 
+def test_undated_cluster_does_not_creep_forward(fresh_db: Database) -> None:
+    e = event(event_type="STATEMENT", actor="DHS", location=None, event_date=None)
+    days = ["2025-10-01", "2025-10-02", "2025-10-03", "2025-10-04"]
+    results = [
+        store(fresh_db, article(fresh_db, f"o{i}.example", d), [e]) for i, d in enumerate(days)
+    ]
+    cid = results[0].new_cluster_ids[0]
+    assert results[1].joined_cluster_ids == (cid,)
+    assert results[2].new_cluster_ids and results[2].new_cluster_ids != (cid,)
+
+
 def test_unknown_actor_needs_a_place(fresh_db: Database) -> None:
     a1, a2 = article(fresh_db, "one.example"), article(fresh_db, "two.example")
     vague = event(event_type="USE_OF_FORCE", actor=None, location=None)
