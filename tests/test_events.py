@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -444,3 +445,38 @@ def test_sentence_splitter_keeps_offsets_and_abbreviations() -> None:
     ]
     for s in sents:
         assert text[s.start : s.end] == s.text
+
+
+# ----------------------------------------------------------------------------- quality gate
+
+
+def _events_eval() -> Any:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "events_eval", ROOT / "benchmarks" / "events_eval.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["events_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quality_does_not_fall_below_the_pinned_floor(profile: TopicProfile) -> None:
+    """The figures in docs/events.md, with some slack: a change that makes them worse
+    fails here rather than quietly in production."""
+    ev = _events_eval()
+    articles = ev.load_gold(TESTS / "gold")
+    overall = ev.evaluate(articles, profile)["overall"]
+    assert overall["precision"] >= 0.84 and overall["f1"] >= 0.80, overall
+    held_out = [a for a in articles if a["gold_file"].startswith("events_heldout")]
+    ho = ev.evaluate(held_out, profile)["overall"]
+    assert ho["precision"] >= 0.75 and ho["f1"] >= 0.70, ho
+
+
+def test_benchmark_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _events_eval().main(["--long-words", "2000"]) == 0
+    out = capsys.readouterr().out
+    assert "overall" in out and "date accuracy" in out and "articles/s" in out
