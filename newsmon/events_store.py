@@ -27,7 +27,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
@@ -86,28 +86,32 @@ def _has_revision(db: sqlite_utils.Database) -> bool:
     return any(r[1] == "revision" for r in db.execute("PRAGMA table_info(events)").fetchall())
 
 
-def _existing_event(
-    db: sqlite_utils.Database, article_id: int, e: Event, revision: int | None
-) -> tuple[int, int | None] | None:
+def _existing_events(
+    db: sqlite_utils.Database, article_id: int, revision: int | None
+) -> dict[tuple[int, str, str], int]:
+    """The article's stored events by their unique key (evidence_start, type, version)."""
     sql = (
-        "SELECT id, cluster_id FROM events WHERE article_id = ? AND evidence_start = ?"
-        " AND event_type = ? AND extractor_version = ?"
+        "SELECT id, evidence_start, event_type, extractor_version FROM events WHERE article_id = ?"
     )
-    params: list[object] = [article_id, e.evidence_start, e.event_type, e.extractor_version]
+    params: list[object] = [article_id]
     if revision is not None:
         sql += " AND revision = ?"
         params.append(revision)
-    row = db.execute(sql, params).fetchone()
-    return None if row is None else (int(row[0]), row[1])
+    return {(int(r[1]), r[2], r[3]): int(r[0]) for r in db.execute(sql, params).fetchall()}
 
 
 def _insert_event(
-    db: sqlite_utils.Database, article_id: int, e: Event, created_at: str, revision: int | None
+    db: sqlite_utils.Database,
+    article_id: int,
+    e: Event,
+    created_at: str,
+    revision: int | None,
+    cluster_id: int | None,
 ) -> int:
     columns = (
         "article_id, event_type, actor, action, target, location, event_date, quantity,"
         " quantity_value, quantity_unit, evidence, evidence_start, evidence_end, confidence,"
-        " extractor_version, created_at, date_is_planned, extra"
+        " extractor_version, created_at, date_is_planned, extra, cluster_id"
     )
     values: list[object] = [
         article_id,
@@ -128,6 +132,7 @@ def _insert_event(
         created_at,
         int(e.date_is_planned),
         json.dumps(dict(e.extra), sort_keys=True) if e.extra else None,
+        cluster_id,
     ]
     if revision is not None:
         columns += ", revision"
@@ -146,13 +151,30 @@ def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> i
     """The existing cluster that ``e`` (reported at ``reported``) belongs to, if any."""
     if e.actor is None and e.location is None:
         return None  # "agents fired tear gas" with no place: too vague to match
-    rows = db.execute(
-        "SELECT id, target, location, event_date, first_reported"
-        " FROM event_clusters WHERE event_type = ? AND actor IS ?",
-        [e.event_type, e.actor],
-    ).fetchall()
     day = _day(e.event_date)
     rep_day = _day(reported)
+    sql = (
+        "SELECT id, target, location, event_date, first_reported"
+        " FROM event_clusters WHERE event_type = ? AND actor IS ?"
+    )
+    params: list[object] = [e.event_type, e.actor]
+    # Narrow by date in SQL (the exact rules follow in Python), so the query does not
+    # return every cluster an actor has ever had.
+    if day is not None:
+        sql += " AND event_date BETWEEN ? AND ?"
+        params += [
+            (day - timedelta(days=DATE_TOLERANCE_DAYS)).isoformat(),
+            (day + timedelta(days=DATE_TOLERANCE_DAYS)).isoformat(),
+        ]
+    elif rep_day is not None:
+        sql += " AND event_date IS NULL AND substr(first_reported, 1, 10) BETWEEN ? AND ?"
+        params += [
+            (rep_day - timedelta(days=UNDATED_WINDOW_DAYS)).isoformat(),
+            (rep_day + timedelta(days=UNDATED_WINDOW_DAYS)).isoformat(),
+        ]
+    else:
+        return None
+    rows = db.execute(sql, params).fetchall()
     best: tuple[int, int] | None = None  # (distance in days, cluster id)
     for cid, target, location, cdate, first_rep in rows:
         if not (_compatible(target, e.target) and _compatible(location, e.location)):
@@ -274,20 +296,22 @@ def store_events(
     new_clusters: list[int] = []
     joined: list[int] = []
     touched: set[int] = set()
+    existing = _existing_events(db, article_id, revision) if events else {}
     for e in events:
-        existing = _existing_event(db, article_id, e, revision)
-        if existing is not None:
-            event_ids.append(existing[0])
+        key = (e.evidence_start, e.event_type, e.extractor_version)
+        if key in existing:
+            event_ids.append(existing[key])
             continue
-        event_id = _insert_event(db, article_id, e, now, revision)
-        event_ids.append(event_id)
         cid = find_cluster(db, e, reported)
+        event_id = _insert_event(db, article_id, e, now, revision, cid)
+        existing[key] = event_id
+        event_ids.append(event_id)
         if cid is None:
             cid = _create_cluster(db, e, event_id, article_id, reported, source, now)
             new_clusters.append(cid)
+            db.execute("UPDATE events SET cluster_id = ? WHERE id = ?", [cid, event_id])
         elif cid not in new_clusters and cid not in joined:
             joined.append(cid)
-        db.execute("UPDATE events SET cluster_id = ? WHERE id = ?", [cid, event_id])
         touched.add(cid)
     for cid in sorted(touched):
         refresh_cluster(db, cid, now)
