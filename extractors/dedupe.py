@@ -159,6 +159,20 @@ def signature(text: str) -> Signature | None:
     return Signature(values=values, n_shingles=len(sh))
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    """Everything the duplicate index needs from a text, computed once (in the CPU
+    stage, which may run in another process) and reused for the check and the insert."""
+
+    content_hash: str
+    n_words: int
+    signature: Signature | None
+
+
+def fingerprint(text: str) -> Fingerprint:
+    return Fingerprint(content_hash(text), len(words(text)), signature(text))
+
+
 def jaccard_estimate(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets (share of equal minima)."""
     va, vb = a.array(), b.array()

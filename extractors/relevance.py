@@ -21,7 +21,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from extractors.records import Relevance
 
@@ -195,9 +194,9 @@ SEED_SIM_SATURATION = 0.30
 class RelevanceModel:
     """The compiled keyword patterns and the seed vectors; build once per profile."""
 
-    anchors: tuple[tuple[str, re.Pattern[str]], ...]
-    themes: tuple[tuple[str, re.Pattern[str]], ...]
-    negative: tuple[tuple[str, re.Pattern[str]], ...]
+    anchors: KeywordSet
+    themes: KeywordSet
+    negative: KeywordSet
     seed_vectors: tuple[dict[str, float], ...]
     threshold: float
     min_anchor_hits: int
@@ -206,15 +205,52 @@ class RelevanceModel:
     min_anchor_strength: float = 3.0
 
 
-@lru_cache(maxsize=4096)
-def _keyword_pattern(keyword: str) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(part) for part in keyword.split())
-    flags = 0 if keyword.isupper() and len(keyword) >= 2 else re.IGNORECASE
-    return re.compile(rf"(?<![\w-]){body}(?![\w-])", flags)
+@dataclass(frozen=True)
+class KeywordSet:
+    """Keywords compiled into ONE regex, so a text is scanned once, not once per word.
+
+    Longer keywords are tried first ("Immigration and Customs Enforcement" before
+    "immigration"). A keyword in capitals ("ICE") matches case-sensitively, any other
+    case-insensitively; both as whole words, whitespace-tolerant.
+    """
+
+    words: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+    exact: dict[str, str]  # matched text -> keyword, for case-sensitive keywords
+    folded: dict[str, str]  # folded matched text -> keyword, for the others
+
+    def counts(self, text: str) -> Counter[str]:
+        found: Counter[str] = Counter()
+        if self.pattern is None or not text:
+            return found
+        for m in self.pattern.finditer(text):
+            hit = m.group(0)
+            word = self.exact.get(hit) or self.folded.get(_fold(hit))
+            if word is not None:
+                found[word] += 1
+        return found
 
 
-def _patterns(words: Iterable[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((w, _keyword_pattern(w)) for w in dict.fromkeys(words))
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _case_sensitive(keyword: str) -> bool:
+    return keyword.isupper() and len(keyword) >= 2
+
+
+def keyword_set(words: Iterable[str]) -> KeywordSet:
+    unique = tuple(dict.fromkeys(w.strip() for w in words if w.strip()))
+    if not unique:
+        return KeywordSet((), None, {}, {})
+    alternatives = []
+    for w in sorted(unique, key=len, reverse=True):
+        body = r"\s+".join(re.escape(part) for part in w.split())
+        alternatives.append(body if _case_sensitive(w) else f"(?i:{body})")
+    pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])")
+    exact = {" ".join(w.split()): w for w in unique if _case_sensitive(w)}
+    folded = {_fold(w): w for w in unique if not _case_sensitive(w)}
+    return KeywordSet(unique, pattern, exact, folded)
 
 
 def word_vector(text: str) -> dict[str, float]:
@@ -255,9 +291,9 @@ def build_model(
     if len(vectors) > 1:
         vectors.append(_centroid(vectors))
     return RelevanceModel(
-        anchors=_patterns(anchors),
-        themes=_patterns(themes),
-        negative=_patterns(negative),
+        anchors=keyword_set(anchors),
+        themes=keyword_set(themes),
+        negative=keyword_set(negative),
         seed_vectors=tuple(vectors),
         threshold=threshold,
         min_anchor_hits=min_anchor_hits,
@@ -267,17 +303,9 @@ def build_model(
     )
 
 
-def _hits(
-    patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str
-) -> tuple[tuple[str, ...], int]:
-    found: list[str] = []
-    occurrences = 0
-    for word, pattern in patterns:
-        n = len(pattern.findall(text))
-        if n:
-            found.append(word)
-            occurrences += n
-    return tuple(found), occurrences
+def _hits(keywords: KeywordSet, text: str) -> tuple[tuple[str, ...], int]:
+    counts = keywords.counts(text)
+    return tuple(w for w in keywords.words if counts[w]), sum(counts.values())
 
 
 #: Words at the start of an article that count as its lead.
@@ -293,15 +321,13 @@ def _anchor_strength(
     words = text.split(None, LEAD_WORDS)
     lead = " ".join(words[:LEAD_WORDS])
     rest = words[LEAD_WORDS] if len(words) > LEAD_WORDS else ""
-    found: list[str] = []
-    strength = 0.0
-    for word, pattern in model.anchors:
-        n_title = len(pattern.findall(title)) if title else 0
-        n_lead, n_rest = len(pattern.findall(lead)), len(pattern.findall(rest))
-        if n_title or n_lead or n_rest:
-            found.append(word)
-            strength += 3 * min(n_title, 1) + 2 * min(n_lead, 2) + n_rest
-    return tuple(found), strength
+    in_title = model.anchors.counts(title or "")
+    in_lead, in_rest = model.anchors.counts(lead), model.anchors.counts(rest)
+    found = tuple(w for w in model.anchors.words if in_title[w] or in_lead[w] or in_rest[w])
+    strength = sum(
+        3 * min(in_title[w], 1) + 2 * min(in_lead[w], 2) + in_rest[w] for w in found
+    )
+    return found, float(strength)
 
 
 def score(text: str, title: str | None, model: RelevanceModel) -> Relevance:

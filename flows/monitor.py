@@ -76,11 +76,14 @@ def fetch_pages_task(
     return pipeline.fetch_pages(tasks, profile, allow_private_hosts=allow_private_hosts)
 
 
+ProcessOut = tuple[list[pipeline.Processed], list[pipeline.PageFailure]]
+
+
 @task(name="process", cache_policy=NO_CACHE)
 def process_task(
-    fetches: list[pipeline.PageFetch], profile: TopicProfile
-) -> tuple[list[pipeline.Processed], list[pipeline.PageFailure]]:
-    return pipeline.process(fetches, profile)
+    fetches: list[pipeline.PageFetch], profile: TopicProfile, workers: int
+) -> ProcessOut:
+    return pipeline.process(fetches, profile, workers=workers)
 
 
 @task(name="store", cache_policy=NO_CACHE)
@@ -117,11 +120,16 @@ def monitor(
     allow_private_hosts: bool = False,
     chunk_size: int = 50,
     per_host_delay: float | None = None,
+    workers: int | None = None,
+    max_articles: int | None = None,
 ) -> dict[str, Any]:
     """One monitor run for the topic profile at ``topic`` (default: the bundled one).
 
     ``feeds`` replaces the profile's feed list; ``per_host_delay`` the profile's pause
-    between two requests to one host. Returns the run's counts.
+    between two requests to one host. ``workers``: processes for cleaning and event
+    extraction (default: the CPU count when the run has more than two chunks, else 1).
+    ``max_articles`` replaces the profile's cap on pages fetched per run.
+    Returns the run's counts.
     """
     logger = get_run_logger()
     profile = load_profile(topic)
@@ -151,24 +159,29 @@ def monitor(
         counts.error_messages.extend(f"feed {p.feed_url}: {p.error}" for p in polls if p.error)
 
         tasks, counts.items_seen, counts.retried = record_polls_task(
-            db, polls, profile.fetch.max_articles_per_run
+            db, polls, max_articles or profile.fetch.max_articles_per_run
         )
         chunks = [list(c) for c in pipeline.chunked(tasks, chunk_size)]
-        # Fetch chunk k+1 in a worker thread while chunk k is processed and stored here:
-        # one request at a time per host, one writer for the database.
-        pending: PrefectFuture[list[pipeline.PageFetch]] | None = None
+        n_workers = workers or (pipeline.default_workers() if len(tasks) >= 2 * chunk_size else 1)
+        # Three stages overlap: chunk k+1 is fetched (worker thread, one request at a time
+        # per host) while chunk k is processed (worker thread, fanned out to a process
+        # pool) while chunk k-1 is stored here, by the database's only writer.
+        fetching: PrefectFuture[list[pipeline.PageFetch]] | None = None
+        processing: PrefectFuture[ProcessOut] | None = None
         if chunks:
-            pending = fetch_pages_task.submit(chunks[0], profile, allow_private, len(chunks[0]))
-        for k in range(len(chunks)):
-            assert pending is not None
-            fetches = pending.result()
-            if k + 1 < len(chunks):
-                nxt = chunks[k + 1]
-                pending = fetch_pages_task.submit(nxt, profile, allow_private, len(nxt))
-            processed, failures = process_task(fetches, profile)
-            for f in failures:
-                logger.warning("%s %s: %s", f.stage, f.url, f.error)
-            _add_chunk(counts, store_task(db, processed, failures, profile))
+            fetching = fetch_pages_task.submit(chunks[0], profile, allow_private, len(chunks[0]))
+        for k in range(len(chunks) + 1):
+            started: PrefectFuture[ProcessOut] | None = None
+            if fetching is not None:
+                fetches = fetching.result()
+                fetching = None
+                if k + 1 < len(chunks):
+                    nxt = chunks[k + 1]
+                    fetching = fetch_pages_task.submit(nxt, profile, allow_private, len(nxt))
+                started = process_task.submit(fetches, profile, n_workers)
+            if processing is not None:
+                _store(processing, db, profile, counts, logger)
+            processing = started
         status = "completed_with_errors" if counts.errors else "completed"
     finally:
         summary = pipeline.summarize(counts, topic=profile.id, status=status)
@@ -185,6 +198,19 @@ def monitor(
     result = counts.as_dict()
     result.update(run_id=run_id, status=status, summary=summary, topic=profile.id)
     return result
+
+
+def _store(
+    processing: PrefectFuture[ProcessOut],
+    db: str,
+    profile: TopicProfile,
+    counts: RunCounts,
+    logger: Any,
+) -> None:
+    processed, failures = processing.result()
+    for f in failures:
+        logger.warning("%s %s: %s", f.stage, f.url, f.error)
+    _add_chunk(counts, store_task(db, processed, failures, profile))
 
 
 def _poll_outcome(future: PrefectFuture[pipeline.FeedPoll], feed: FeedSpec) -> pipeline.FeedPoll:

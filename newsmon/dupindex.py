@@ -123,16 +123,22 @@ def _write_params(db: sqlite_utils.Database, indexed: int) -> None:
 
 def _index_rows(db: sqlite_utils.Database, items: Iterable[tuple[int, str]]) -> int:
     """Insert signatures and bands for (article_id, text) pairs not in the index yet."""
+    return _index_fingerprints(db, ((aid, dedupe.fingerprint(text)) for aid, text in items))
+
+
+def _index_fingerprints(
+    db: sqlite_utils.Database, items: Iterable[tuple[int, dedupe.Fingerprint]]
+) -> int:
+    """Insert signatures and bands for (article_id, fingerprint) pairs."""
     sig_rows: list[tuple[int, str, int, int, bytes | None]] = []
     band_rows: list[tuple[int, int, int]] = []
-    for article_id, text in items:
-        sig = dedupe.signature(text)
-        n_words = len(dedupe.words(text))
+    for article_id, fp in items:
+        sig = fp.signature
         sig_rows.append(
             (
                 article_id,
-                dedupe.content_hash(text),
-                n_words,
+                fp.content_hash,
+                fp.n_words,
                 sig.n_shingles if sig else 0,
                 sig.values if sig else None,
             )
@@ -195,11 +201,11 @@ class DuplicateIndex:
 
     # -- queries ------------------------------------------------------------------
 
-    def _exact(self, text: str, exclude: Collection[int]) -> DuplicateMatch | None:
+    def _exact(self, digest: str, exclude: Collection[int]) -> DuplicateMatch | None:
         rows = self.db.execute(
             "SELECT s.article_id FROM dedupe_signatures s JOIN articles a ON a.id = s.article_id "
             f"WHERE s.content_hash = ? AND a.status IN {_STATUS_SQL} ORDER BY s.article_id",
-            [dedupe.content_hash(text)],
+            [digest],
         ).fetchall()
         for (article_id,) in rows:
             if article_id not in exclude:
@@ -221,17 +227,25 @@ class DuplicateIndex:
         ).fetchall()
         return [(int(a), int(n)) for a, n in rows]
 
-    def check(self, text: str, *, exclude_ids: Collection[int] = ()) -> DuplicateMatch | None:
+    def check(
+        self,
+        text: str,
+        *,
+        exclude_ids: Collection[int] = (),
+        fingerprint: dedupe.Fingerprint | None = None,
+    ) -> DuplicateMatch | None:
         """The indexed article ``text`` duplicates, or None.
 
         Exact (normalised) text matches count at any length; shingle-based matches need
         at least ``MIN_WORDS`` words. Articles in ``exclude_ids`` are never returned.
+        ``fingerprint`` (of ``text``, computed earlier) saves computing it again.
         """
         exclude = set(exclude_ids)
-        exact = self._exact(text, exclude)
+        fp = fingerprint or dedupe.fingerprint(text)
+        exact = self._exact(fp.content_hash, exclude)
         if exact is not None:
             return exact
-        sig = dedupe.signature(text)
+        sig = fp.signature
         if sig is None:
             return None
         return self.check_signature(sig, exclude_ids=exclude)
@@ -277,17 +291,20 @@ class DuplicateIndex:
 
     # -- writes -------------------------------------------------------------------
 
-    def add(self, article_id: int, text: str) -> None:
+    def add(
+        self, article_id: int, text: str, *, fingerprint: dedupe.Fingerprint | None = None
+    ) -> None:
         """Index (or re-index) ``article_id`` with ``text``. Adding the same text again
-        changes nothing."""
+        changes nothing. ``fingerprint`` (of ``text``) saves computing it again."""
+        fp = fingerprint or dedupe.fingerprint(text)
         row = self.db.execute(
             "SELECT content_hash FROM dedupe_signatures WHERE article_id = ?", [article_id]
         ).fetchone()
         if row is not None:
-            if row[0] == dedupe.content_hash(text):
+            if row[0] == fp.content_hash:
                 return
             self.remove(article_id)
-        _index_rows(self.db, [(article_id, text)])
+        _index_fingerprints(self.db, [(article_id, fp)])
 
     def remove(self, article_id: int) -> None:
         """Take ``article_id`` out of the index (no error when it is not in it)."""

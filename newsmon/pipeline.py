@@ -16,15 +16,20 @@ SQLite has a single writer.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import multiprocessing
+import os
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
 from extractors import events as event_extractor
 from extractors.article import extract_article
-from extractors.dedupe import content_hash
+from extractors.dedupe import Fingerprint, fingerprint
 from extractors.feeds import parse_feed
 from extractors.records import CleanArticle, Event, FeedItem, Relevance
 from extractors.relevance import score as relevance_score
@@ -109,7 +114,11 @@ class Processed:
     article: CleanArticle
     relevance: Relevance
     events: tuple[Event, ...]
-    content_hash: str
+    fingerprint: Fingerprint
+
+    @property
+    def content_hash(self) -> str:
+        return self.fingerprint.content_hash
 
 
 @dataclass(frozen=True)
@@ -347,10 +356,55 @@ def fetch_pages(
     return out
 
 
+#: Below this many pages a chunk is processed in-process: a worker pool's start-up
+#: (imports in each worker, about a second) would cost more than it saves.
+PARALLEL_MIN_PAGES = 16
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool kept for the life of the process (one per size). ``forkserver``:
+    workers never fork the parent's threads (Prefect's, the HTTP client's)."""
+    with _POOL_LOCK:
+        pool = _POOLS.get(workers)
+        if pool is None:
+            ctx = multiprocessing.get_context("forkserver")
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            _POOLS[workers] = pool
+            atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+        return pool
+
+
+def default_workers() -> int:
+    """CPU workers for the processing stage: the machine's cores, at most 8."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def process(
+    fetches: Sequence[PageFetch], profile: TopicProfile, *, workers: int = 1
+) -> tuple[list[Processed], list[PageFailure]]:
+    """Clean, score, fingerprint and extract events for each fetched page (CPU only).
+
+    With ``workers > 1`` and enough pages, the chunk is split across a process pool;
+    the result (and its order) is the same as in-process.
+    """
+    if workers <= 1 or len(fetches) < PARALLEL_MIN_PAGES:
+        return _process_pages(fetches, profile)
+    size = -(-len(fetches) // workers)
+    slices = [list(fetches[i : i + size]) for i in range(0, len(fetches), size)]
+    done: list[Processed] = []
+    failed: list[PageFailure] = []
+    for d, f in _pool(workers).map(_process_pages, slices, [profile] * len(slices)):
+        done.extend(d)
+        failed.extend(f)
+    return done, failed
+
+
+def _process_pages(
     fetches: Sequence[PageFetch], profile: TopicProfile
 ) -> tuple[list[Processed], list[PageFailure]]:
-    """Clean, score and extract events for each fetched page (pure CPU, no I/O)."""
     model = relevance_model(profile)
     done: list[Processed] = []
     failed: list[PageFailure] = []
@@ -381,7 +435,7 @@ def process(
                     article.text, published=article.published, profile=profile
                 )
             )
-        done.append(Processed(task, article, rel, events, content_hash(article.text)))
+        done.append(Processed(task, article, rel, events, fingerprint(article.text)))
     return done, failed
 
 
@@ -490,7 +544,7 @@ def _store_one(
         counts["duplicates"] += 1
         return
     counts[status] += 1
-    index.add(article_id, a.text)
+    index.add(article_id, a.text, fingerprint=p.fingerprint)
     if status != "relevant" or not p.events:
         return
     stored = store_events(db, article_id, p.events)
@@ -548,7 +602,7 @@ def _duplicate_decision(
     hash_match = store.article_id_by_hash(db, p.content_hash)
     if hash_match is not None:
         return "duplicate", hash_match, 1.0, "content_hash"
-    match = index.check(p.article.text)
+    match = index.check(p.article.text, fingerprint=p.fingerprint)
     if match is not None:
         return "duplicate", match.article_id, round(match.similarity, 4), match.kind
     return None, None, None, None

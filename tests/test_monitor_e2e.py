@@ -155,7 +155,9 @@ def test_events_are_stored_with_exact_evidence(demo_runs) -> None:
             "select distinct a.status from events e join articles a on a.id = e.article_id"
         )
     }
-    assert statuses == {"relevant"}  # no events from duplicates or off-topic news
+    # Events come from relevant articles and the seeds (known events), never from
+    # duplicates or off-topic news.
+    assert statuses == {"relevant", "seed"}
 
 
 def test_second_run_is_idempotent_and_polite(demo_runs) -> None:
