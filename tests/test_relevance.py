@@ -71,3 +71,27 @@ def test_empty_text_is_off_topic(profile) -> None:
 )
 def test_other_topic_profile_drives_relevance(other_profile, text: str, relevant: bool) -> None:
     assert score(text, None, relevance_model(other_profile)).relevant is relevant
+
+
+def _load_eval():  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "relevance_eval.py"
+    spec = importlib.util.spec_from_file_location("relevance_eval", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["relevance_eval"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("name", "floor"), [("demo site", 0.95), ("held out", 0.85)])
+def test_labelled_sets_keep_their_precision_and_recall(name: str, floor: float) -> None:
+    ev = _load_eval()
+    sets = ev.labelled_sets()
+    scored = ev.evaluate(sets[name])
+    m = ev.metrics(scored)
+    assert m["tp"] + m["fn"] >= 6 and m["fp"] + sum(s.label in ev.NEGATIVE for s in scored) >= 6
+    assert m["precision"] >= floor and m["recall"] >= floor, m
