@@ -791,3 +791,47 @@ def test_optional_views_follow_the_tables_they_read(tmp_path: Path) -> None:
     rewritten = list(db["rewritten_articles"].rows)
     assert [(r["title"], r["old_title"]) for r in rewritten] == [("Original", "Original (first)")]
     db.close()
+
+
+def test_planned_dates_count_on_the_day_they_were_announced(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "t.db")
+    sync_places(db, load_profile())
+    db.table("articles").insert(
+        {
+            "id": 1,
+            "url": "u",
+            "title": "t",
+            "status": "relevant",
+            "text": "x",
+            "published": "2025-10-07T14:20:00-05:00",
+        }
+    )
+    db.table("events").insert_all(
+        [
+            {
+                "id": 1,
+                "article_id": 1,
+                "event_type": "ANNOUNCE_PLAN",
+                "evidence": "A hearing is scheduled for Thursday.",
+                "event_date": "2025-10-09",
+                "date_is_planned": 1,
+                "evidence_start": 0,
+                "location": "Chicago",
+            },
+            {
+                "id": 2,
+                "article_id": 1,
+                "event_type": "DEPLOY",
+                "evidence": "Troops arrived on Monday.",
+                "event_date": "2025-10-06",
+                "date_is_planned": 0,
+                "evidence_start": 40,
+                "location": "Chicago",
+            },
+        ]
+    )
+    timeline = {(r["day"], r["event_type"]) for r in db["event_timeline"].rows}
+    assert timeline == {("2025-10-07", "ANNOUNCE_PLAN"), ("2025-10-06", "DEPLOY")}
+    assert {r["day"] for r in db["event_map"].rows} == {"2025-10-07", "2025-10-06"}
+    assert [r["day"] for r in db["events_per_day"].rows] == ["2025-10-06", "2025-10-07"]
+    db.close()

@@ -112,10 +112,12 @@ def _has(db: sqlite_utils.Database, requires: dict[str, frozenset[str]]) -> bool
     return True
 
 
-def ensure_optional_views(db: sqlite_utils.Database) -> list[str]:
-    """Create or update each optional view whose tables exist; return the names changed."""
+def ensure_optional_views(
+    db: sqlite_utils.Database, views: tuple[OptionalView, ...] = OPTIONAL_VIEWS
+) -> list[str]:
+    """Create or update each of ``views`` whose tables exist; return the names changed."""
     changed = []
-    for view in OPTIONAL_VIEWS:
+    for view in views:
         if not _has(db, view.requires):
             continue
         row = db.execute(
