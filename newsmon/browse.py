@@ -155,14 +155,16 @@ def datasette_args(
     port: int = DEFAULT_PORT,
     open_browser: bool = False,
     get: str | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The ``datasette serve`` arguments for ``newsmon browse``."""
+    """The ``datasette serve`` arguments for ``newsmon browse``; ``settings`` override
+    :data:`SETTINGS`."""
     args = ["serve", str(db_path), "--host", host, "--port", str(port)]
     if metadata_path is not None:
         args += ["--metadata", str(metadata_path)]
     if template_dir is not None:
         args += ["--template-dir", str(template_dir)]
-    for name, value in SETTINGS.items():
+    for name, value in {**SETTINGS, **(settings or {})}.items():
         args += ["--setting", name, value]
     if open_browser:
         args.append("--open")
@@ -216,6 +218,14 @@ def has_reading_room(db_path: Path) -> bool:
     default=None,
     help="Datasette metadata to use instead of the project's data/metadata.yml.",
 )
+@click.option(
+    "--setting",
+    "settings",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A Datasette setting, e.g. --setting sql_time_limit_ms 10000 for a large database.",
+)
 @click.option("--get", "get", default=None, hidden=True, help="Print one page and exit (tests).")
 def browse_command(
     db_path: Path,
@@ -223,6 +233,7 @@ def browse_command(
     port: int,
     open_browser: bool,
     metadata_path: Path | None,
+    settings: tuple[tuple[str, str], ...],
     get: str | None,
 ) -> None:
     """Explore the database in Datasette: read-only, on 127.0.0.1 unless told otherwise.
@@ -272,6 +283,7 @@ def browse_command(
             port=port,
             open_browser=open_browser,
             get=get,
+            settings=dict(settings),
         )
         LOGGER.info("datasette %s", " ".join(args))
         if get is None:

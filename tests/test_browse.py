@@ -629,6 +629,28 @@ def test_datasette_args_default_to_loopback() -> None:
     assert "--immutable" not in args and "-i" not in args
     assert "--open" not in args
     assert "--open" in datasette_args("x.db", metadata_path=None, open_browser=True)
+    custom = datasette_args("x.db", metadata_path=None, settings={"sql_time_limit_ms": "9000"})
+    assert custom[custom.index("sql_time_limit_ms") + 1] == "9000"
+    assert custom.count("sql_time_limit_ms") == 1
+
+
+def test_browse_passes_settings_to_datasette(db_path: Path) -> None:
+    result = CliRunner().invoke(
+        browse_command,
+        [
+            "--db",
+            str(db_path),
+            "--setting",
+            "sql_time_limit_ms",
+            "4321",
+            "--get",
+            "/-/settings.json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    settings = json.loads(result.stdout)
+    assert settings["sql_time_limit_ms"] == 4321
+    assert settings["truncate_cells_html"] == 300
 
 
 @pytest.mark.parametrize(
