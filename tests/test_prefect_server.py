@@ -525,6 +525,13 @@ def _prefect_yaml() -> dict[str, Any]:
     return dict(yaml.safe_load((ROOT / "prefect.yaml").read_text()))
 
 
+def _flow_parameters(entrypoint: str) -> set[str]:
+    path, func = entrypoint.split(":")
+    tree = ast.parse((ROOT / path).read_text())
+    (fn,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == func]
+    return {a.arg for a in [*fn.args.args, *fn.args.kwonlyargs]}
+
+
 def _flows_defined() -> dict[str, str]:
     """Flow name -> entrypoint, for every @flow in flows/*.py (read, not imported)."""
     found: dict[str, str] = {}
@@ -553,6 +560,8 @@ def test_prefect_yaml_deploys_every_flow() -> None:
     for dep in config["deployments"]:
         assert (ROOT / dep["entrypoint"].split(":")[0]).exists(), dep["entrypoint"]
         assert dep["parameters"], f"{dep['name']}: no parameters"
+        unknown = set(dep["parameters"]) - _flow_parameters(dep["entrypoint"])
+        assert not unknown, f"{dep['name']}: parameters the flow does not take: {unknown}"
         assert dep.get("schedules") or dep.get("triggers"), f"{dep['name']}: never runs"
         for sched in dep.get("schedules") or []:
             assert sched.get("timezone"), f"{dep['name']}: a schedule without a timezone"
