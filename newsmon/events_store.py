@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -80,10 +81,23 @@ def _article_info(db: sqlite_utils.Database, article_id: int) -> tuple[str | Non
     return row[0], row[1], int(row[2] or 1)
 
 
+#: Connections known to have ``events.revision``. Only a positive answer is kept (a
+#: migration may add the column to an open database; nothing removes it), so the PRAGMA
+#: runs once per connection instead of once per stored article.
+_REVISION_KNOWN: weakref.WeakKeyDictionary[sqlite_utils.Database, bool] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _has_revision(db: sqlite_utils.Database) -> bool:
     """Whether ``events`` has a ``revision`` column (migration m0003): events of a
     rewritten article are then keyed by the revision their offsets point into."""
-    return any(r[1] == "revision" for r in db.execute("PRAGMA table_info(events)").fetchall())
+    if _REVISION_KNOWN.get(db):
+        return True
+    found = any(r[1] == "revision" for r in db.execute("PRAGMA table_info(events)").fetchall())
+    if found:
+        _REVISION_KNOWN[db] = True
+    return found
 
 
 def _existing_events(
@@ -200,13 +214,54 @@ def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> i
             continue  # one dated, one not: cannot tell
         if best is None or (dist, cid) < best:
             best = (dist, int(cid))
+    if (
+        best is None
+        and day is None
+        and e.actor is not None
+        and rep_day is not None
+        and e.event_type in BACKREF_TYPES
+    ):
+        return _back_reference(db, e, rep_day)
     return None if best is None else best[1]
+
+
+#: How far back an undated mention may refer to an earlier report of the same event.
+BACKREF_WINDOW_DAYS = 30
+#: Kinds of event that happen once and are then referred back to ("Perry's order").
+#: Statements, raids, protests and uses of force recur: an undated "ICE arrested" is
+#: as likely a new raid as an old one, so those never join by back-reference.
+BACKREF_TYPES = frozenset(
+    {"COURT_RULING", "DEPLOY", "EXECUTIVE_ORDER", "LAWSUIT", "LEGISLATION", "ANNOUNCE_PLAN"}
+)
+
+
+def _back_reference(db: sqlite_utils.Database, e: Event, rep_day: date) -> int | None:
+    """An undated mention of something already reported ("Perry's order", "after Trump
+    federalized the Guard") joins that earlier cluster: the most recent one with the
+    same type and actor, a compatible target, first reported within the last
+    ``BACKREF_WINDOW_DAYS`` days, dated clusters (the original report) first. Without
+    this, every later article that mentions an event in passing alerts it again."""
+    rows = db.execute(
+        "SELECT id, target FROM event_clusters WHERE event_type = ? AND actor = ?"
+        " AND substr(first_reported, 1, 10) BETWEEN ? AND ?"
+        " ORDER BY event_date IS NULL, last_reported DESC, id DESC",
+        [
+            e.event_type,
+            e.actor,
+            (rep_day - timedelta(days=BACKREF_WINDOW_DAYS)).isoformat(),
+            rep_day.isoformat(),
+        ],
+    ).fetchall()
+    for cid, target in rows:
+        if _compatible(target, e.target):
+            return int(cid)
+    return None
 
 
 def _create_cluster(
     db: sqlite_utils.Database,
     e: Event,
-    event_id: int,
+    event_id: int | None,
     article_id: int,
     reported: str | None,
     source: str | None,
@@ -295,7 +350,7 @@ def store_events(
     event_ids: list[int] = []
     new_clusters: list[int] = []
     joined: list[int] = []
-    touched: set[int] = set()
+    touched: dict[int, int] = {}  # cluster id -> events of this call in it
     existing = _existing_events(db, article_id, revision) if events else {}
     for e in events:
         key = (e.evidence_start, e.event_type, e.extractor_version)
@@ -303,17 +358,27 @@ def store_events(
             event_ids.append(existing[key])
             continue
         cid = find_cluster(db, e, reported)
-        event_id = _insert_event(db, article_id, e, now, revision, cid)
+        if cid is None:
+            # The new cluster first, so that the event is inserted with its cluster id:
+            # updating an events row afterwards would re-index its evidence in
+            # events_fts (the update trigger deletes and re-inserts the FTS entry).
+            cid = _create_cluster(db, e, None, article_id, reported, source, now)
+            new_clusters.append(cid)
+            event_id = _insert_event(db, article_id, e, now, revision, cid)
+            db.execute("UPDATE event_clusters SET first_event_id = ? WHERE id = ?", [event_id, cid])
+        else:
+            event_id = _insert_event(db, article_id, e, now, revision, cid)
+            if cid not in new_clusters and cid not in joined:
+                joined.append(cid)
         existing[key] = event_id
         event_ids.append(event_id)
-        if cid is None:
-            cid = _create_cluster(db, e, event_id, article_id, reported, source, now)
-            new_clusters.append(cid)
-            db.execute("UPDATE events SET cluster_id = ? WHERE id = ?", [cid, event_id])
-        elif cid not in new_clusters and cid not in joined:
-            joined.append(cid)
-        touched.add(cid)
+        touched[cid] = touched.get(cid, 0) + 1
     for cid in sorted(touched):
+        # A cluster created here with this one event already holds what a recount
+        # would write (1 mention, 1 article, 1 source, this article as first and last
+        # report, updated now): skip the three statements.
+        if cid in new_clusters and touched[cid] == 1:
+            continue
         refresh_cluster(db, cid, now)
     if new_clusters or joined:
         LOGGER.debug(

@@ -112,7 +112,7 @@ def test_first_report_is_the_earliest_published_not_the_first_stored(fresh_db: D
         ({"location": "Broadview"}, False),
         ({"location": None}, True),  # one report did not name the place
         ({"target": "ICE"}, True),  # one report named a target, the other did not
-        ({"event_date": None}, False),  # dated vs undated: cannot tell
+        ({"event_date": None}, True),  # a later undated mention refers back to it
     ],
 )
 def test_cluster_key(fresh_db: Database, other: dict[str, Any], same: bool) -> None:
@@ -124,6 +124,29 @@ def test_cluster_key(fresh_db: Database, other: dict[str, Any], same: bool) -> N
         assert second.joined_cluster_ids == first.new_cluster_ids
     else:
         assert second.new_cluster_ids and second.new_cluster_ids != first.new_cluster_ids
+
+
+def test_undated_back_reference_joins_only_one_off_events(fresh_db: Database) -> None:
+    """A ruling is referred back to ("Perry's order"); a raid or a quote recurs."""
+    for kind, joins in (("COURT_RULING", True), ("ARREST_RAID", False), ("STATEMENT", False)):
+        first = store(
+            fresh_db,
+            article(fresh_db, f"a-{kind}.example", "2025-10-09T10:00:00-05:00"),
+            [event(event_type=kind, event_date="2025-10-09")],
+        )
+        later = store(
+            fresh_db,
+            article(fresh_db, f"b-{kind}.example", "2025-10-20T10:00:00-05:00"),
+            [event(event_type=kind, event_date=None, location="Illinois")],
+        )
+        assert (later.joined_cluster_ids == first.new_cluster_ids) is joins, kind
+    # Beyond the window, an undated mention starts its own cluster.
+    old = store(
+        fresh_db,
+        article(fresh_db, "c.example", "2025-12-30T10:00:00-06:00"),
+        [event(event_type="COURT_RULING", event_date=None, location="Illinois")],
+    )
+    assert old.new_cluster_ids
 
 
 def test_different_targets_are_different_events(fresh_db: Database) -> None:
