@@ -139,6 +139,9 @@ def make_plan(
     profile = load_profile(topic_path)
     tz = timezone or profile.timezone or "UTC"
     _check_timezone(tz)
+    for option, expr in (("--cron", cron), ("--digest-cron", digest_cron)):
+        if expr:
+            _check_cron(option, expr)
     return ServePlan(
         topic_id=profile.id,
         topic=topic_path,
@@ -161,6 +164,17 @@ def _check_timezone(tz: str) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ServeError(
             f"unknown timezone {tz!r}: use an IANA name such as America/Chicago or UTC"
+        ) from None
+
+
+def _check_cron(option: str, expr: str) -> None:
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=expr)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        raise ServeError(
+            f"{option} {expr!r} is not a cron expression (e.g. '*/15 * * * *')"
         ) from None
 
 

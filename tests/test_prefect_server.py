@@ -630,6 +630,8 @@ def test_serve_with_an_unreachable_server_says_so(
         (["--cron", "*/5 * * * *", "--interval", "60"], "not both"),
         (["--interval", "0"], "positive"),
         (["--timezone", "Mars/Olympus"], "unknown timezone"),
+        (["--cron", "every quarter hour"], "not a cron expression"),
+        (["--digest-cron", "7am"], "not a cron expression"),
         (["--topic", "no/such/profile.toml"], "file not found"),
     ],
 )
