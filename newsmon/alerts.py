@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
+from sqlite_utils.utils import dedupe_keys
 
 from extractors.records import EVENT_TYPES
 from newsmon.db import now_iso
@@ -57,6 +58,10 @@ ANNOUNCED_OUTCOMES = (OUTCOME_BASELINE, OUTCOME_ALERTED, OUTCOME_SEED)
 
 _WARNED: set[tuple[str, str]] = set()
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+#: Any character that :func:`one_line` removes or replaces: control characters (Cc),
+#: line and paragraph separators (Zl, Zp), surrogates (Cs) and bidi controls. Text
+#: without one (nearly all of it) only needs its whitespace collapsed.
+_SPECIAL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 # --------------------------------------------------------------------------- text
@@ -71,8 +76,14 @@ def one_line(value: object, limit: int = SUMMARY_MAX) -> str:
     """
     if value is None:
         return ""
+    raw = str(value)
+    if _SPECIAL.search(raw) is None:
+        text = " ".join(raw.split())
+        if len(text) > limit:
+            text = text[: max(limit - 1, 0)].rstrip() + "…"
+        return text
     out = []
-    for ch in str(value):
+    for ch in raw:
         if ch in _BIDI_CONTROLS:
             continue
         cat = unicodedata.category(ch)
@@ -271,7 +282,11 @@ def _insert_alert(db: sqlite_utils.Database, alert: _Alert, now: str) -> int | N
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    return list(db.query(sql, params))
+    """The rows of a SELECT as dicts (what ``db.query`` gives, without the savepoint it
+    wraps around every statement: two extra statements per query)."""
+    cursor = db.execute(sql, params)
+    keys = dedupe_keys(d[0] for d in cursor.description)
+    return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _chunks(ids: Iterable[int], size: int = 500) -> Iterable[list[int]]:
@@ -285,23 +300,26 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterable[list[int]]:
         yield chunk
 
 
+_EVENT_ROWS = (
+    "SELECT e.*, a.url AS article_url, a.canonical_url AS article_canonical_url,"
+    " a.title AS article_title, a.source AS article_source,"
+    " a.published AS article_published, a.status AS article_status"
+    " FROM events e JOIN articles a ON a.id = e.article_id"
+)
+
+
 def _events(db: sqlite_utils.Database, event_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Events rows joined with their article's url, title, source, published, status."""
     out: list[dict[str, Any]] = []
     for chunk in _chunks(sorted(set(event_ids))):
         marks = ",".join("?" * len(chunk))
-        out.extend(
-            _rows(
-                db,
-                "SELECT e.*, a.url AS article_url, a.canonical_url AS article_canonical_url,"
-                " a.title AS article_title, a.source AS article_source,"
-                " a.published AS article_published, a.status AS article_status"
-                f" FROM events e JOIN articles a ON a.id = e.article_id WHERE e.id IN ({marks})"
-                " ORDER BY e.id",
-                chunk,
-            )
-        )
+        out.extend(_rows(db, f"{_EVENT_ROWS} WHERE e.id IN ({marks}) ORDER BY e.id", chunk))
     return out
+
+
+def _cluster_events(db: sqlite_utils.Database, cluster_id: int) -> list[dict[str, Any]]:
+    """The rows :func:`_events` gives for every event of a cluster, in one query."""
+    return _rows(db, f"{_EVENT_ROWS} WHERE e.cluster_id = ? ORDER BY e.id", [cluster_id])
 
 
 def source_ref(row: Mapping[str, Any], prefix: str = "article_") -> dict[str, Any]:
@@ -371,8 +389,7 @@ def new_event_alerts(
     """
     alerts: list[_Alert] = []
     for cid in sorted(set(int(c) for c in cluster_ids)):
-        rows = _rows(db, "SELECT id FROM events WHERE cluster_id = ? ORDER BY id", [cid])
-        events = _events(db, [r["id"] for r in rows])
+        events = _cluster_events(db, cid)
         if not events:
             LOGGER.warning("new cluster %s has no events; no alert", cid)
             continue
@@ -565,7 +582,7 @@ def _apply_fact(
     fact = state[0]
     stale = bool(published and fact["alerted_published"] and published < fact["alerted_published"])
     if not stale:
-        db.table("facts").update((topic, spec.key), current)
+        _update_fact(db, topic, spec.key, current)
     announced_before = _rows(
         db,
         "SELECT 1 FROM fact_observations WHERE topic = ? AND fact_key = ? AND value = ?"
@@ -588,9 +605,18 @@ def _apply_fact(
     if outcome == OUTCOME_ALERTED:
         alert_id = _insert_alert(db, _fact_alert(db, topic, spec, fact, ev, value, display), now)
     if outcome in (OUTCOME_ALERTED, OUTCOME_SEED):
-        db.table("facts").update((topic, spec.key), announced)
+        _update_fact(db, topic, spec.key, announced)
     _observe(db, topic, spec, cand, outcome, alert_id, now)
     return alert_id
+
+
+def _update_fact(db: sqlite_utils.Database, topic: str, key: str, values: dict[str, Any]) -> None:
+    """``db.table("facts").update((topic, key), values)`` for a row known to exist, as
+    one statement (the table helper first reads the row and the schema back)."""
+    sets = ", ".join(f"[{column}] = ?" for column in values)
+    db.execute(
+        f"UPDATE facts SET {sets} WHERE topic = ? AND key = ?", [*values.values(), topic, key]
+    )
 
 
 def _against(spec: FactSpec, fact: Mapping[str, Any], value: str) -> bool:
