@@ -81,6 +81,46 @@ _TITLED = re.compile(
     + _NAME
     + r")"
 )
+#: Where a title can be (what _TITLED needs at its title, without the words before it).
+_TITLE_ANCHOR = re.compile(_TITLE_WORDS + r"\s+[A-ZÀ-Ý]")
+#: _TITLED allows this many words before the title.
+_TITLE_PRE_WORDS = 3
+
+
+def _back_words(s: str, pos: int, words: int, floor: int) -> int:
+    """The start of the ``words``-th whitespace-separated word that ends before ``pos``
+    (a word cut by ``pos`` counts as one), not before ``floor``."""
+    i = pos
+    for _ in range(words):
+        while i > floor and s[i - 1].isspace():
+            i -= 1
+        while i > floor and not s[i - 1].isspace():
+            i -= 1
+    return i
+
+
+def _anchored_finditer(
+    rx: re.Pattern[str], anchor: re.Pattern[str], s: str, words: int
+) -> Iterable[re.Match[str]]:
+    """The matches of ``rx.finditer(s)``, found faster.
+
+    For a pattern of at most ``words`` words (``\\S+\\s+``) followed by a part that
+    ``anchor`` finds: a match can only start a few words before the next place where
+    ``anchor`` matches, so the costly pattern is tried from there instead of at every
+    position of the sentence. Same matches, same order (benchmarks/equivalence.py checks).
+    """
+    pos, n = 0, len(s)
+    while pos <= n:
+        a = anchor.search(s, pos)
+        if a is None:
+            return
+        m = rx.search(s, _back_words(s, a.start(), words, pos))
+        if m is None:
+            return
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
 #: Capitalised words that start sentences or phrases but are not names.
 _NOT_NAMES = frozenset(
     [
@@ -154,12 +194,19 @@ _POSSESSED_PERSON = re.compile(
 #: "White House-ordered": the name modifies a noun, it does not act.
 _MODIFIER = re.compile(r"-[a-z]")
 #: Organisations the profile does not know, by the shape of their name.
-_ORG = re.compile(
-    r"\b(?P<name>(?:[A-Z][\w.’'\-]*\s+){1,4}(?:Department|Agency|Council|Caucus|Commission|Bureau"
+_ORG_HEAD_WORDS = (
+    r"(?:Department|Agency|Council|Caucus|Commission|Bureau"
     r"|Office|Police|Union|Coalition|Network|Alliance|Committee|Command|Sheriff’s Office|Club"
     r"|Association|Institute|Foundation|Center|Project|Society|Organization)"
-    r"(?:\s+(?:for|of|on)(?:\s+(?:and\s+)?[A-Z][\w’'\-]*){1,4})?)\b"
 )
+_ORG = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w.’'\-]*\s+){1,4}"
+    + _ORG_HEAD_WORDS
+    + r"(?:\s+(?:for|of|on)(?:\s+(?:and\s+)?[A-Z][\w’'\-]*){1,4})?)\b"
+)
+_ORG_ANCHOR = re.compile(_ORG_HEAD_WORDS)
+#: _ORG allows this many words before its head noun.
+_ORG_PRE_WORDS = 4
 #: A capitalised word right after a dictionary name makes it part of a longer name
 #: ("Illinois State Police" is not the State of Illinois) -- unless it is a day or month.
 _NAME_CONTINUES = re.compile(
@@ -319,6 +366,11 @@ class _People:
         self.by_surname.setdefault(surname, (name, role))
 
 
+def _titled(s: str) -> Iterable[re.Match[str]]:
+    """``_TITLED.finditer(s)``: titled names ("U.S. District Judge April Perry")."""
+    return _anchored_finditer(_TITLED, _TITLE_ANCHOR, s, _TITLE_PRE_WORDS)
+
+
 def _register_people(s: str, lex: _Lexicon, people: _People, wset: set[str]) -> None:
     if ", " not in s and not wset & _TITLE_HEADS:
         return
@@ -326,7 +378,7 @@ def _register_people(s: str, lex: _Lexicon, people: _People, wset: set[str]) -> 
         name = m.group("name")
         if not any(w in _NOT_NAMES for w in name.split()) and _lookup_actor(lex, name) is None:
             people.add(name, None)
-    for m in _TITLED.finditer(s) if wset & _TITLE_HEADS else ():
+    for m in _titled(s) if wset & _TITLE_HEADS else ():
         name = m.group("name").removesuffix("’s").removesuffix("'s")
         if _lookup_actor(lex, name) is None and _lookup_actor(lex, name.split()[-1]) is None:
             people.add(name, (m.group("pre") + m.group("title")).strip())
@@ -336,7 +388,7 @@ def _find_mentions(
     s: str, lex: _Lexicon, people: _People, quotes: Sequence[tuple[int, int]], wset: set[str]
 ) -> list[Mention]:
     cands: list[Mention] = []
-    for m in _TITLED.finditer(s) if wset & _TITLE_HEADS else ():
+    for m in _titled(s) if wset & _TITLE_HEADS else ():
         name = m.group("name")
         end = m.end()
         for poss in ("’s", "'s"):
@@ -388,7 +440,7 @@ def _find_mentions(
             if place is None or _NAME_CONTINUES.match(s, m.end()):
                 continue
             cands.append(Mention(m.start(), m.end(), m.group(), place, "place"))
-    for m in _ORG.finditer(s) if wset & _ORG_HEADS else ():
+    for m in _anchored_finditer(_ORG, _ORG_ANCHOR, s, _ORG_PRE_WORDS) if wset & _ORG_HEADS else ():
         name = m.group("name")
         if (
             s.startswith(" of ", m.end())
