@@ -65,7 +65,7 @@ def two_databases(prefect_harness: None, tmp_path_factory: pytest.TempPathFactor
     default_db, dask_db = str(tmp / "default.db"), str(tmp / "dask.db")
     with DemoSite(phase=1) as site:
         feeds = site.feed_urls()
-        params = dict(feeds=feeds, allow_private_hosts=True, per_host_delay=0.0)
+        params: dict[str, Any] = dict(feeds=feeds, allow_private_hosts=True, per_host_delay=0.0)
         default = monitor(db=default_db, **params)
         # Small batches: several tasks, spread over both workers.
         on_dask = run_on_dask(db=dask_db, n_workers=2, processes=True, chunk_size=8, **params)

@@ -370,7 +370,7 @@ def test_worker_runs_the_monitor_and_a_colliding_run_is_cancelled(
     db = tmp_path / "monitor.db"
     with DemoSite(phase=1) as site:
         bad_feed = site.base_url.rstrip("/") + "/faults/500"
-        params = {
+        params: dict[str, Any] = {
             "feeds": [*site.feed_urls(), bad_feed],
             "db": str(db),
             "allow_private_hosts": True,
