@@ -777,6 +777,8 @@ _QUANTITY_UNITS: dict[str, tuple[str, ...]] = {
     "PROTEST": ("people",),
     "USE_OF_FORCE": ("people",),
     "EXECUTIVE_ORDER": ("days",),
+    # "DHS said arrests had topped 1,000": the count is what a desk tracks.
+    "STATEMENT": ("arrests",),
 }
 
 _MODAL_BEFORE = re.compile(
@@ -1462,6 +1464,8 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
         return False
     if a.actor != b.actor:
         return False
+    if _counts_differ(a, b):
+        return False  # "more than 3,000 arrested" is a new report, not "topped 1,000" again
     if a.event_type == "STATEMENT":
         if any(q1 in q2 or q2 in q1 for q1 in a.quotes for q2 in b.quotes):
             return True  # the lede repeats a quote from further down
@@ -1485,6 +1489,12 @@ def _score(d: _Draft) -> float:
     )
 
 
+def _counts_differ(a: _Draft, b: _Draft) -> bool:
+    """Two different figures are two reports, even when a third mention (no figure)
+    looks like either of them."""
+    return bool(a.quantity and b.quantity and a.quantity.value != b.quantity.value)
+
+
 def _merge(drafts: list[_Draft]) -> list[tuple[_Draft, list[_Draft]]]:
     """One real event mentioned in several sentences of an article becomes one event.
 
@@ -1496,7 +1506,7 @@ def _merge(drafts: list[_Draft]) -> list[tuple[_Draft, list[_Draft]]]:
     for d in drafts:
         candidates = by_type.setdefault(d.event_type, [])
         for g in candidates:
-            if any(_same_event(o, d) for o in g):
+            if any(_same_event(o, d) for o in g) and not any(_counts_differ(o, d) for o in g):
                 g.append(d)
                 break
         else:
@@ -1517,6 +1527,16 @@ def _merge(drafts: list[_Draft]) -> list[tuple[_Draft, list[_Draft]]]:
         out.append((rep, others))
     out.sort(key=lambda x: x[0].sentence.start)
     return out
+
+
+def _unit_of(d: _Draft) -> str | None:
+    """The quantity's unit; people arrested in an arrest event are counted as arrests
+    ("agents arrested more than 3,000 people" and "arrests topped 1,000" are one series)."""
+    if d.quantity is None:
+        return None
+    if d.event_type == "ARREST_RAID" and d.quantity.unit == "people":
+        return "arrests"
+    return d.quantity.unit
 
 
 def _to_event(d: _Draft, others: Sequence[_Draft], pub: date | None) -> Event:
@@ -1552,7 +1572,7 @@ def _to_event(d: _Draft, others: Sequence[_Draft], pub: date | None) -> Event:
         confidence=round(d.confidence, 2),
         extractor_version=EXTRACTOR_VERSION,
         quantity_value=d.quantity.value if d.quantity else None,
-        quantity_unit=d.quantity.unit if d.quantity else None,
+        quantity_unit=_unit_of(d),
         date_is_planned=planned,
         extra=tuple(extra),
     )

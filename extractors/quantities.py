@@ -64,6 +64,17 @@ _QUANTITY = re.compile(
     r"(?<![\w.,$])" + _QUAL + _NUM + r"\b" + _SCALE + _GAP + _UNIT, re.IGNORECASE
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+# The count after its unit: "arrests had topped 1,000", "deportations passed 1.5 million",
+# "the number of troops rose to 500". Passing verbs mean "more than".
+_PASSING = {"topped", "passed", "surpassed", "exceeded", "crossed"}
+_INVERTED = re.compile(
+    r"\b(?P<unit>" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")\b"
+    r"(?P<gap>(?:\s+(?!(?:and|or|but)\b)[A-Za-z][\w'’-]*){0,4}?)"
+    r"\s+(?:had\s+|have\s+|has\s+)?(?P<verb>topped|passed|surpassed|exceeded|crossed|reached"
+    r"|climbed\s+to|rose\s+to|grew\s+to|hit|stood\s+at|totaled|totalled)"
+    r"\s+" + _QUAL + _NUM + r"\b" + _SCALE + r"(?![\w,])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,32 @@ def _value(num: str, scale: str | None) -> float | None:
 
 
 def find_quantities(sentence: str) -> list[Quantity]:
-    """All quantities with a known unit in ``sentence``, in order."""
+    """All quantities with a known unit in ``sentence``, in order: "5,000 arrests" and
+    the count after its unit, "arrests had topped 1,000" (then qualified "more than")."""
+    out = _forward(sentence)
+    taken = [(q.start, q.end) for q in out]
+    for m in _INVERTED.finditer(sentence):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        value = _value(m.group("num"), m.group("scale"))
+        if value is None or (_YEAR.match(m.group("num")) and not m.group("scale")):
+            continue
+        verb = m.group("verb").split()[0].lower()
+        qual = m.group("qual")
+        out.append(
+            Quantity(
+                start=m.start(),
+                end=m.end(),
+                text=m.group(),
+                value=value,
+                unit=UNITS[m.group("unit").lower()],
+                qualifier=qual.lower() if qual else ("more than" if verb in _PASSING else None),
+            )
+        )
+    return sorted(out, key=lambda q: q.start)
+
+
+def _forward(sentence: str) -> list[Quantity]:
     out: list[Quantity] = []
     for m in _QUANTITY.finditer(sentence):
         num = m.group("num")

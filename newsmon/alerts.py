@@ -117,7 +117,9 @@ class FactSpec:
     ``statuses``: phrases matched as whole words in the event's action and evidence; a
     status fact without ``statuses`` is not tracked). ``direction`` ``up``/``down``
     alerts only when a number moves that way (cumulative counts only grow).
-    ``keywords`` and ``actors`` narrow which events count.
+    ``keywords`` and ``actors`` narrow which events count; ``places`` too: an event
+    placed elsewhere does not count (an event with no place does), so "5,000 arrests in
+    Los Angeles" is not read as a Chicago figure.
     """
 
     key: str
@@ -129,6 +131,7 @@ class FactSpec:
     keywords: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     statuses: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    places: tuple[str, ...] = ()
 
 
 def fact_specs(profile: TopicProfile) -> list[FactSpec]:
@@ -170,6 +173,7 @@ def fact_specs(profile: TopicProfile) -> list[FactSpec]:
                 direction=direction,
                 keywords=_str_tuple(f.get("keywords"), f"facts[{i}].keywords", where),
                 actors=_str_tuple(f.get("actors"), f"facts[{i}].actors", where),
+                places=_str_tuple(f.get("places"), f"facts[{i}].places", where),
                 statuses=tuple(
                     (str(label), tuple(p.lower() for p in phrases))
                     for label, phrases in statuses_raw.items()
@@ -217,6 +221,8 @@ def fact_value(spec: FactSpec, event: Mapping[str, Any]) -> tuple[str, str] | No
     if spec.event_types and event.get("event_type") not in spec.event_types:
         return None
     if spec.actors and event.get("actor") not in spec.actors:
+        return None
+    if spec.places and event.get("location") and event.get("location") not in spec.places:
         return None
     evidence = str(event.get("evidence") or "").lower()
     if spec.keywords and not any(k.lower() in evidence for k in spec.keywords):

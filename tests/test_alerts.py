@@ -498,3 +498,27 @@ def test_profile_can_ask_for_alerts_on_quotes(fresh_db, topic):  # type: ignore[
     ruling = add_event(fresh_db, add_article(fresh_db, 2), cluster_id=2, event_type="COURT_RULING")
     raise_alerts(fresh_db, chatty, event_ids=[quote, ruling], new_cluster_ids=[1, 2])
     assert [a["event_id"] for a in alerts(fresh_db, NEW_EVENT)] == [quote]
+
+
+def test_a_figure_placed_elsewhere_is_not_this_storys(fresh_db, topic):  # type: ignore[no-untyped-def]
+    facts = [{**FACTS[0], "direction": "up", "places": ["Chicago", "Illinois"]}]
+    scoped = replace(topic, raw={**topic.raw, "facts": facts})
+
+    def report(n: int, value: float, location: str | None) -> list[int]:
+        ev = add_event(
+            fresh_db,
+            add_article(fresh_db, n),
+            event_type="ARREST_RAID",
+            quantity_value=value,
+            quantity_unit="arrests",
+            location=location,
+            cluster_id=200 + n,
+        )
+        return raise_alerts(fresh_db, scoped, event_ids=[ev])
+
+    report(1, 5000, "Los Angeles")  # another city's figure: not a baseline
+    report(2, 1000, None)  # the first Chicago figure (no place named): the baseline
+    report(3, 1500, "Chicago")
+    changed = alerts(fresh_db, FACT_CHANGED)
+    assert len(changed) == 1
+    assert "1,000" in changed[0]["summary"] and "1,500" in changed[0]["summary"]

@@ -480,3 +480,20 @@ def test_benchmark_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert _events_eval().main(["--long-words", "2000"]) == 0
     out = capsys.readouterr().out
     assert "overall" in out and "date accuracy" in out and "articles/s" in out
+
+
+def test_two_different_counts_in_one_article_stay_two_events(profile) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Department of Homeland Security said Tuesday that agents had arrested more than "
+        "3,000 people in the Chicago area since the start of the operation. "
+        "Critics questioned the figure. "
+        "It said agents had arrested people with convictions for drug trafficking. "
+        "The count has climbed steadily: DHS said arrests topped 1,000 on Oct. 2."
+    )
+    events = [
+        e
+        for e in extract_events(text, published="2025-11-05", profile=profile)
+        if e.event_type == "ARREST_RAID"
+    ]
+    assert sorted(e.quantity_value for e in events) == [1000, 3000]
+    assert {e.quantity_unit for e in events} == {"arrests"}  # "3,000 people" arrested

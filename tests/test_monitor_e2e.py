@@ -191,6 +191,18 @@ def test_phase_two_adds_articles_and_records_rewrites(demo_runs) -> None:
         assert row["revision"] == 1
     kinds = {r[0] for r in db.execute("select kind from alerts")}
     assert "ARTICLE_UPDATED" in kinds and "NEW_EVENT" in kinds
+    # The arrest count the site reports grows 1,000 -> 1,500 -> 3,000 (phase 2): each
+    # step is one FACT_CHANGED, in order, and nothing else about that fact alerts.
+    changes = [
+        r[0]
+        for r in db.execute(
+            "select summary from alerts where kind = 'FACT_CHANGED' "
+            "and summary like 'Arrests reported%' order by id"
+        )
+    ]
+    assert len(changes) == 2, changes
+    assert "1,000 arrests → 1,500 arrests" in changes[0]
+    assert "1,500 arrests → 3,000 arrests" in changes[1]
 
 
 def test_runs_are_recorded(demo_runs) -> None:

@@ -51,3 +51,22 @@ def test_not_quantities(sentence: str) -> None:
 def test_several_in_one_sentence() -> None:
     s = "About 200 Texas troops arrived, and roughly 300 Illinois Guard members were federalized."
     assert [(q.value, q.unit) for q in find_quantities(s)] == [(200, "troops"), (300, "members")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "qualifier"),
+    [
+        ("Two weeks ago, the department said arrests had topped 1,000.", 1000, "more than"),
+        ("DHS said arrests in the operation passed 1,500 on Oct. 14.", 1500, "more than"),
+        ("Deportations reached 2.5 million last year.", 2_500_000, None),
+        ("Officials said arrests rose to about 3,000.", 3000, "about"),
+    ],
+)
+def test_count_after_its_unit(sentence: str, value: float, qualifier: str | None) -> None:
+    [q] = [q for q in find_quantities(sentence) if q.unit == "arrests"]
+    assert q.value == value and q.qualifier == qualifier
+    assert sentence[q.start : q.end] == q.text
+
+
+def test_a_year_after_the_unit_is_not_a_count() -> None:
+    assert find_quantities("Arrests reached 2025 levels.") == []
