@@ -222,7 +222,30 @@ def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> i
         and e.event_type in BACKREF_TYPES
     ):
         return _back_reference(db, e, rep_day)
+    if best is None and day is not None and e.actor is not None and e.event_type in BACKREF_TYPES:
+        return _undated_first_report(db, e, day)
     return None if best is None else best[1]
+
+
+def _undated_first_report(db: sqlite_utils.Database, e: Event, day: date) -> int | None:
+    """A dated report of a one-off event whose first report gave no date ("issued a
+    restraining order", in a story published that day) joins that undated cluster when
+    it was first reported between the day before and two days after the event date."""
+    rows = db.execute(
+        "SELECT id, target FROM event_clusters WHERE event_type = ? AND actor = ?"
+        " AND event_date IS NULL AND substr(first_reported, 1, 10) BETWEEN ? AND ?"
+        " ORDER BY first_reported, id",
+        [
+            e.event_type,
+            e.actor,
+            (day - timedelta(days=1)).isoformat(),
+            (day + timedelta(days=2)).isoformat(),
+        ],
+    ).fetchall()
+    for cid, target in rows:
+        if _compatible(target, e.target):
+            return int(cid)
+    return None
 
 
 #: How far back an undated mention may refer to an earlier report of the same event.

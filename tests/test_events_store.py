@@ -149,6 +149,26 @@ def test_undated_back_reference_joins_only_one_off_events(fresh_db: Database) ->
     assert old.new_cluster_ids
 
 
+def test_dated_report_joins_an_undated_first_report_of_that_day(fresh_db: Database) -> None:
+    first = store(
+        fresh_db,
+        article(fresh_db, "a.example", "2025-10-09T18:00:00-05:00"),
+        [event(event_type="COURT_RULING", event_date=None, location="Elwood")],
+    )
+    later = store(
+        fresh_db,
+        article(fresh_db, "b.example", "2025-11-16T10:00:00-06:00"),
+        [event(event_type="COURT_RULING", event_date="2025-10-09", location=None)],
+    )
+    assert later.joined_cluster_ids == first.new_cluster_ids
+    other_day = store(
+        fresh_db,
+        article(fresh_db, "c.example", "2025-11-17T10:00:00-06:00"),
+        [event(event_type="COURT_RULING", event_date="2025-10-23", location=None)],
+    )
+    assert other_day.new_cluster_ids  # another ruling, two weeks later
+
+
 def test_different_targets_are_different_events(fresh_db: Database) -> None:
     a1, a2 = article(fresh_db, "one.example"), article(fresh_db, "two.example")
     base = event(event_type="LAWSUIT", actor="State of Illinois", location=None)
