@@ -293,7 +293,10 @@ def find_dates(
             if planned_sentence is None:
                 planned_sentence = PLANNED_CUES.search(sentence) is not None
             forward = planned_sentence and _looks_ahead(sentence, s)
-            value, k = _resolve(kind, m, published, forward)
+            try:
+                value, k = _resolve(kind, m, published, forward)
+            except OverflowError:  # "next Friday" in year 9999: not a day we can name
+                value, k = None, "relative"
             planned = False
             if value is not None and published is not None and value > published:
                 if planned_sentence:

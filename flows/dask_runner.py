@@ -149,6 +149,7 @@ def process_on_dask(
             for f in failures:
                 logger.warning("%s %s: %s", f.stage, f.url, f.error)
             _add(counts, pipeline.store_chunk(db, processed, failures, profile))
+        pipeline.commit_validators(db, polls)  # feeds' ETags, now that their items are stored
         status = "completed_with_errors" if counts.errors else "completed"
     finally:
         summary = pipeline.summarize(counts, topic=profile.id, status=status)

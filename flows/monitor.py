@@ -25,6 +25,7 @@ from newsmon import pipeline
 from newsmon.db import DEFAULT_DB, open_db
 from newsmon.errors import FetchError
 from newsmon.profile import FeedSpec, TopicProfile, load_profile
+from newsmon.runlock import RunLock, RunLocked, skipped_result
 from newsmon.store import FeedState, RunCounts, finish_run, start_run
 
 LOGGER = logging.getLogger(__name__)
@@ -138,9 +139,19 @@ def monitor(
     allow_private = allow_private_hosts or profile.allow_private_hosts
     feed_specs = [FeedSpec(u) for u in feeds] if feeds else list(profile.feeds)
 
+    # One run per database at a time: a second one skips (recorded in runs as such).
+    lock = RunLock(db)
+    try:
+        lock.acquire()
+    except RunLocked as exc:
+        return skipped_result(db, profile.id, exc)
     # Opening the database is the one thing that must work: fail loudly if it cannot.
-    with closing(open_db(db)) as conn:
-        run_id = start_run(conn, profile.id)
+    try:
+        with closing(open_db(db)) as conn:
+            run_id = start_run(conn, profile.id)
+    except BaseException:
+        lock.release()
+        raise
     counts = RunCounts()
     status = "failed"
     try:
@@ -182,11 +193,16 @@ def monitor(
             if processing is not None:
                 _store(processing, db, profile, counts, logger)
             processing = started
+        # Only now may a feed answer 304 next time: everything it listed is on record.
+        pipeline.commit_validators(db, polls)
         status = "completed_with_errors" if counts.errors else "completed"
     finally:
         summary = pipeline.summarize(counts, topic=profile.id, status=status)
-        with closing(open_db(db, migrate=False)) as conn:
-            finish_run(conn, run_id, counts, status=status, summary=summary)
+        try:
+            with closing(open_db(db, migrate=False)) as conn:
+                finish_run(conn, run_id, counts, status=status, summary=summary)
+        finally:
+            lock.release()
         try:
             create_markdown_artifact(
                 key=_artifact_key(profile.id),

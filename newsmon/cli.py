@@ -85,6 +85,9 @@ def run(
         allow_private_hosts=allow_private_hosts,
         per_host_delay=per_host_delay,
     )
+    if result["status"] == "skipped":  # another run holds the database's run lock
+        click.echo(str(result["summary"]))
+        return
     click.echo(format_counts(result))
 
 

@@ -153,8 +153,10 @@ def prepare(db_path: str, profile: TopicProfile) -> PrepareInfo:
     """Open (and migrate) the database, load the seeds, sync places, check the index."""
     db = open_db(db_path)
     try:
-        seeded = store.load_seeds(db, profile)
+        # One transaction: seeds stored without their events (a crash in between) would
+        # never get them, since a seed already stored is not loaded again.
         with db.atomic():
+            seeded = store.load_seeds(db, profile)
             sync_places(db, profile)
             rebuilt = ensure_current(db)
             index = DuplicateIndex(db)
@@ -270,19 +272,25 @@ def record_polls(
 
     A page is fetched when its canonical URL is new, when the feed says a known article
     was updated after we fetched it, or when an earlier attempt failed and may be retried.
+
+    A feed's new ETag/Last-Modified are NOT stored here but by :func:`commit_validators`
+    once every item it listed is stored or on record as failed: a run that crashes (or
+    stops at ``max_articles``) before then polls the feed in full next time, instead of
+    getting a 304 and never seeing the items it did not finish.
     """
     db = open_db(db_path, migrate=False)
     try:
         with db.atomic():
             items: list[FeedItem] = []
             for poll in polls:
+                kept = poll if poll.not_modified else store.feed_state(db, poll.feed_url)
                 store.record_feed_poll(
                     db,
                     poll.feed_url,
                     name=poll.name,
                     status=poll.status,
-                    etag=poll.etag,
-                    last_modified=poll.last_modified,
+                    etag=kept.etag,
+                    last_modified=kept.last_modified,
                     error=poll.error,
                     retry_after=_retry_after_stamp(poll.retry_after),
                 )
@@ -301,6 +309,48 @@ def record_polls(
         return tasks, len(items), retried
     finally:
         db.close()
+
+
+def commit_validators(db_path: str, polls: Sequence[FeedPoll]) -> int:
+    """Store the new ETag/Last-Modified of each polled feed whose items are all accounted
+    for (stored, at their listed version, or on record in ``failures``), so a later 304
+    can no longer hide one of them. Call at the end of a run; returns the feeds updated."""
+    db = open_db(db_path, migrate=False)
+    try:
+        updated = 0
+        with db.atomic():
+            for poll in polls:
+                if poll.error or poll.not_modified or not (poll.etag or poll.last_modified):
+                    continue
+                if not _all_accounted(db, poll.items):
+                    continue
+                db.execute(
+                    "update feeds set etag = ?, last_modified = ? where url = ?",
+                    [poll.etag, poll.last_modified, poll.feed_url],
+                )
+                updated += 1
+        return updated
+    finally:
+        db.close()
+
+
+def _all_accounted(db: sqlite_utils.Database, items: Sequence[FeedItem]) -> bool:
+    by_canonical = {canonicalize_url(i.url): i for i in items}
+    known = store.known_urls(db, [*by_canonical, *(i.url for i in by_canonical.values())])
+    versions = store.article_versions(db, set(known.values()))
+    rest = []
+    for canonical, item in by_canonical.items():
+        aid = known.get(canonical) or known.get(item.url)
+        if aid is None or _is_newer(item.updated, versions.get(aid)):
+            rest.append(item.url)
+    for i in range(0, len(rest), 400):
+        chunk = rest[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        sql = f"select url from failures where url in ({marks})"
+        failed = {r[0] for r in db.execute(sql, chunk)}
+        if any(u not in failed for u in chunk):
+            return False
+    return True
 
 
 def _select_pages(
@@ -327,7 +377,12 @@ def _select_pages(
     pending = store.pending_failures(db, ("fetch", "extract"))
     for failure in pending:
         canonical = canonicalize_url(failure.url)
-        if canonical in queued or store.article_id_by_url(db, canonical) is not None:
+        if store.article_id_by_url(db, canonical) is not None:
+            # Stored meanwhile from another of its URLs (a feed link without tracking
+            # parameters, say): nothing is left to retry.
+            store.resolve_failures(db, failure.url)
+            continue
+        if canonical in queued:
             continue
         tasks.append(PageTask(failure.url, failure.feed_url, None))
         queued.add(canonical)
@@ -391,15 +446,37 @@ def process(
     the result (and its order) is the same as in-process.
     """
     if workers <= 1 or len(fetches) < PARALLEL_MIN_PAGES:
-        return _process_pages(fetches, profile)
+        return _process_guarded(fetches, profile)
     size = -(-len(fetches) // workers)
     slices = [list(fetches[i : i + size]) for i in range(0, len(fetches), size)]
     done: list[Processed] = []
     failed: list[PageFailure] = []
-    for d, f in _pool(workers).map(_process_pages, slices, [profile] * len(slices)):
+    for d, f in _pool(workers).map(_process_guarded, slices, [profile] * len(slices)):
         done.extend(d)
         failed.extend(f)
     return done, failed
+
+
+def _process_guarded(
+    fetches: Sequence[PageFetch], profile: TopicProfile
+) -> tuple[list[Processed], list[PageFailure]]:
+    """``_process_pages``, where a bug an extractor hits on one hostile page becomes that
+    page's recorded failure (with the exception) instead of failing the chunk and run."""
+    try:
+        return _process_pages(fetches, profile)
+    except Exception as exc:
+        if len(fetches) != 1:
+            done: list[Processed] = []
+            failed: list[PageFailure] = []
+            for f in fetches:  # again one by one, to find the page that did it
+                d, fl = _process_guarded([f], profile)
+                done.extend(d)
+                failed.extend(fl)
+            return done, failed
+        task = fetches[0].task
+        LOGGER.exception("processing %s failed", task.url)
+        error = f"processing failed: {type(exc).__name__}: {exc}"[:500]
+        return [], [PageFailure(task.url, "extract", error, False, task.feed_url)]
 
 
 def _process_pages(
@@ -504,7 +581,11 @@ def _store_one(
     a, task, fetched_at = p.article, p.task, now_iso()
     # The feed's own stamp, compared with later feed stamps of the same item.
     feed_updated = (task.item.updated or task.item.published) if task.item else None
-    store.resolve_failures(db, task.url, at=fetched_at)
+    # The page may have failed before under another of its URLs (the feed's link without
+    # tracking parameters, its canonical URL): those failures are over too.
+    for url in dict.fromkeys((task.url, canonicalize_url(task.url), a.canonical_url)):
+        if url:
+            store.resolve_failures(db, url, at=fetched_at)
 
     known = task.known_article_id or store.article_id_by_url(db, task.url)
     if known is not None:
