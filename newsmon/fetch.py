@@ -16,7 +16,8 @@ Every request it makes is bounded:
   abandoned past ``FetchSpec.max_bytes`` *decompressed* bytes, so a gzip bomb costs at
   most that much memory.
 - **How often**: one request at a time per host, ``FetchSpec.per_host_delay`` seconds
-  apart; different hosts are fetched in parallel by :meth:`Fetcher.get_many`.
+  apart, across every Fetcher in the process (:func:`shared_throttle`); different hosts
+  are fetched in parallel by :meth:`Fetcher.get_many`.
 
 Failures raise :class:`~newsmon.errors.FetchError` with ``retryable`` set for what
 trying later may fix (timeouts, resets, truncated bodies, 408, 429, 5xx) and
@@ -329,6 +330,22 @@ class _HostThrottle:
                 self._last[host] = time.monotonic()
 
 
+_SHARED: dict[float, _HostThrottle] = {}
+_SHARED_GUARD = threading.Lock()
+
+
+def shared_throttle(delay: float) -> _HostThrottle:
+    """The process-wide throttle for ``delay``: every Fetcher with that delay shares it,
+    so one host gets one request at a time, ``delay`` apart, across Fetchers too (the
+    monitor makes a new Fetcher per chunk of pages and per feed)."""
+    key = max(0.0, float(delay))
+    with _SHARED_GUARD:
+        throttle = _SHARED.get(key)
+        if throttle is None:
+            throttle = _SHARED[key] = _HostThrottle(key)
+        return throttle
+
+
 def host_key(url: str) -> str:
     """The host that politeness limits apply to (lower-case name, port ignored)."""
     try:
@@ -500,7 +517,7 @@ class Fetcher:
         self.max_workers = max(1, max_workers)
         self.total_timeout = total_timeout or spec.timeout * TOTAL_TIMEOUT_FACTOR
         self._deadline = _Deadline()
-        self._throttle = _HostThrottle(spec.per_host_delay)
+        self._throttle = shared_throttle(spec.per_host_delay)
         backend = _GuardedBackend(allow_private_hosts=allow_private_hosts, deadline=self._deadline)
         limits = httpx.Limits(max_connections=self.max_workers * 2, max_keepalive_connections=16)
         # The client builds requests (default headers, timeouts) and owns the transport;

@@ -84,11 +84,13 @@ Run it by hand: ``python -m newsmon.demo_site --phase 2``.
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import logging
 import threading
+import time
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -202,15 +204,54 @@ class ArticleInfo:
     phase: int
 
 
+#: What a random fault can be (see ``FaultConfig.random_fraction``). ``feed_html``
+#: applies to feeds only; every other kind to feeds and article pages alike.
+RANDOM_FAULT_KINDS: tuple[str, ...] = (
+    "500",
+    "503",
+    "429",
+    "reset",
+    "stall",
+    "truncated",
+    "wrong_charset",
+    "no_charset",
+    "gzip_bomb",
+    "redirect_loop",
+    "huge",
+    "feed_html",
+)
+#: Random fault kinds that a client is right to give up on for good: the page is too
+#: big (50 MB, or a gzip bomb) or never arrives (a redirect loop).
+PERMANENT_FAULT_KINDS: frozenset[str] = frozenset({"gzip_bomb", "redirect_loop", "huge"})
+#: Kinds after which the client still gets the content (mis-labelled, but usable).
+HARMLESS_FAULT_KINDS: frozenset[str] = frozenset({"wrong_charset", "no_charset"})
+
+
 @dataclass(frozen=True)
 class FaultConfig:
-    """How the ``/faults/`` endpoints misbehave."""
+    """How the ``/faults/`` endpoints misbehave, and the random-fault mode.
+
+    With ``random_fraction > 0`` a deterministic fraction of the *normal* feed and
+    article responses misbehave too: whether the ``n``-th request of a path fails, and
+    how, depends only on ``seed``, the path and ``n`` (so a rerun with the same seed and
+    the same requests sees the same faults). A path fails at most
+    ``max_faults_per_path`` times, then always answers normally. ``kinds`` restricts the
+    kinds drawn from (default: all of ``RANDOM_FAULT_KINDS``). What was served is in
+    ``DemoSite.fault_log()``.
+    """
 
     flaky_failures: int = 2
     throttle_failures: int = 1
     retry_after: int = 1
     timeout_seconds: float = 30.0
     huge_bytes: int = 6_500_000
+    random_fraction: float = 0.0
+    seed: int = 0
+    max_faults_per_path: int = 2
+    kinds: tuple[str, ...] = RANDOM_FAULT_KINDS
+    stall_seconds: float = 30.0  # a "stall": no answer for this long (ends when the site stops)
+    big_page_bytes: int = 50_000_000  # a "huge" random fault streams this much, no length
+    bomb_bytes: int = 50_000_000  # a "gzip_bomb" inflates to this many bytes (10x the cap)
 
 
 class ContentError(ValueError):
@@ -735,6 +776,61 @@ def _empty_article_html(base_url: str) -> str:
     return render_page(page)
 
 
+@functools.lru_cache(maxsize=2)
+def _gzip_bomb(size: int) -> bytes:
+    """A gzip stream of ``size`` zero bytes (about 1/1000 of that on the wire)."""
+    import zlib
+
+    comp = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * 1_000_000
+    parts = [comp.compress(block) for _ in range(max(1, size // len(block)))]
+    parts.append(comp.flush())
+    return b"".join(parts)
+
+
+def _reset_writer(handler: _Handler) -> None:
+    """Close the connection with a TCP RST, before any response byte."""
+    import socket
+    import struct
+
+    sock = handler.connection
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def _truncated_writer(status: int, headers: dict[str, str], body: bytes) -> RawWriter:
+    """Announce the whole body, send half of it, close."""
+
+    def write(handler: _Handler) -> None:
+        handler.send_response(status)
+        for k, v in headers.items():
+            handler.send_header(k, v)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body[: len(body) // 2])
+        handler.wfile.flush()
+
+    return write
+
+
+def _endless_writer(size: int, stopping: threading.Event) -> RawWriter:
+    """A page of ``size`` bytes with no Content-Length, streamed until the client gives up."""
+
+    def write(handler: _Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        row = b"<p>" + b"archive filler row " * 50 + b"</p>\n"
+        handler.wfile.write(b"<!doctype html><html><body>")
+        sent = 0
+        while sent < size and not stopping.is_set():
+            handler.wfile.write(row)
+            sent += len(row)
+
+    return write
+
+
 def _huge_html(base_url: str, size: int) -> bytes:
     head = _fault_article_html(base_url, "/faults/huge")
     filler_para = (
@@ -783,6 +879,10 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     site: DemoSite
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Clients that give up (a reset, a timeout, a refused 50 MB page) are expected.
+        LOGGER.debug("connection from %s ended early", client_address, exc_info=True)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
@@ -802,12 +902,23 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, *, head: bool) -> None:
         site = self.server.site
         site._log_request(self.command, self.path, self.headers)
+        started = time.monotonic()
+        try:
+            self._answer(site, head=head)
+        finally:
+            site._log_timing(started, time.monotonic(), self.path)
+
+    def _answer(self, site: DemoSite, *, head: bool) -> None:
         try:
             status, headers, body = site._respond(self.path, self.headers)
         except Exception:  # pragma: no cover - a bug in the fake site, shown to the client
             LOGGER.exception("demo site failed on %s", self.path)
             status, headers, body = 500, {"Content-Type": "text/plain"}, b"internal error"
         try:
+            if callable(body):
+                self.close_connection = True
+                body(self)
+                return
             self.send_response(status)
             for k, v in headers.items():
                 self.send_header(k, v)
@@ -819,7 +930,10 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-Response = tuple[int, dict[str, str], bytes]
+#: A body is bytes, or a callable that writes to the socket itself (raw faults: resets,
+#: truncated bodies, endless streams); the connection is closed after a callable.
+RawWriter = Callable[["_Handler"], None]
+Response = tuple[int, dict[str, str], "bytes | RawWriter"]
 
 
 class DemoSite:
@@ -845,6 +959,8 @@ class DemoSite:
         self._fault_counts: dict[str, int] = {}
         self._page_cache: dict[tuple[int, str, bool], bytes] = {}
         self._huge: bytes | None = None
+        self._fault_log: list[tuple[str, int, str]] = []
+        self._timeline: list[tuple[float, float, str]] = []
         self._server = _Server((host, port), _Handler)
         self._server.site = self
         h, p = self._server.server_address[:2]
@@ -853,6 +969,8 @@ class DemoSite:
         self.base_url = f"http://{self.host}:{self.port}"
         self._phase = phase
         self._live = self._model.build(phase, self.base_url)
+        if self.faults.random_fraction > 0 and "gzip_bomb" in self.faults.kinds:
+            _gzip_bomb(self.faults.bomb_bytes)  # built before serving, not while a client waits
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="newsmon-demo-site", daemon=True
         )
@@ -918,6 +1036,24 @@ class DemoSite:
     def clear_request_log(self) -> None:
         with self._lock:
             self._log.clear()
+            self._timeline.clear()
+
+    def request_timeline(self) -> list[tuple[float, float, str]]:
+        """(start, end, path) of every request handled, in ``time.monotonic()`` seconds:
+        when the request line was read and when the answer was written."""
+        with self._lock:
+            return sorted(self._timeline)
+
+    def set_faults(self, faults: FaultConfig) -> None:
+        """Change how the site misbehaves from now on (e.g. ``FaultConfig()``: no random
+        faults any more)."""
+        with self._lock:
+            self.faults = faults
+
+    def fault_log(self) -> list[tuple[str, int, str]]:
+        """Every random fault served: (path, n-th request of that path, kind)."""
+        with self._lock:
+            return list(self._fault_log)
 
     def stop(self) -> None:
         if self._stopping.is_set():
@@ -940,6 +1076,10 @@ class DemoSite:
         with self._lock:
             self._log.append((method, path, selected))
 
+    def _log_timing(self, start: float, end: float, path: str) -> None:
+        with self._lock:
+            self._timeline.append((start, end, path))
+
     def _respond(self, raw_path: str, headers: object) -> Response:
         parts = urlsplit(raw_path)
         path = parts.path or "/"
@@ -952,9 +1092,15 @@ class DemoSite:
             )
         if path.startswith("/faults/"):
             return self._fault(path)
+        if "nm-loop" in query:  # the far end of a random redirect-loop fault
+            return self._redirect_again(path, query)
         with self._lock:
             live = self._live
             phase = self._phase
+        if path in live.feeds or path in live.pages:
+            fault = self._random_fault(path, feed=path in live.feeds)
+            if fault is not None:
+                return fault
         if path == "/sitemap.xml":
             urls = "\n".join(
                 f"<url><loc>{_x(i.url)}</loc><lastmod>{i.updated or i.published}</lastmod></url>"
@@ -1029,6 +1175,99 @@ class DemoSite:
             ):
                 return 304, common, b""
         return 200, {"Content-Type": ctype, **common}, data
+
+    # ---- random faults
+
+    def _draw(self, path: str, feed: bool) -> tuple[int, str] | None:
+        """Whether this request of ``path`` fails, and how (deterministic, see FaultConfig)."""
+        cfg = self.faults
+        if cfg.random_fraction <= 0:
+            return None
+        with self._lock:
+            key = "random:" + path
+            n = self._fault_counts.get(key, 0) + 1
+            self._fault_counts[key] = n
+            served = sum(1 for p, _n, _k in self._fault_log if p == path)
+        if served >= cfg.max_faults_per_path:
+            return None
+        digest = hashlib.sha256(f"{cfg.seed}|{path}|{n}".encode()).digest()
+        if int.from_bytes(digest[:8], "big") / 2**64 >= cfg.random_fraction:
+            return None
+        kinds = [k for k in cfg.kinds if feed or k != "feed_html"]
+        if not kinds:
+            return None
+        kind = kinds[int.from_bytes(digest[8:16], "big") % len(kinds)]
+        with self._lock:
+            self._fault_log.append((path, n, kind))
+        return n, kind
+
+    def _random_fault(self, path: str, *, feed: bool) -> Response | None:
+        drawn = self._draw(path, feed)
+        if drawn is None:
+            return None
+        n, kind = drawn
+        cfg = self.faults
+        html = "text/html; charset=utf-8"
+        LOGGER.debug("random fault %s on %s (request %d)", kind, path, n)
+        if kind in ("500", "503", "429"):
+            status = int(kind)
+            st, hdrs, body = self._text(
+                render_simple(HTTPStatus(status).phrase, ["Please try again later."]), html, status
+            )
+            if status != 500:
+                hdrs["Retry-After"] = str(cfg.retry_after)
+            return st, hdrs, body
+        if kind == "feed_html":
+            return self._text(
+                render_simple("Subscribe to our newsletter", ["This is not a feed."]), html
+            )
+        if kind == "redirect_loop":
+            return 302, {"Location": f"{path}?nm-loop=1"}, b""
+        if kind == "gzip_bomb":
+            ctype = "application/rss+xml" if feed else "text/html"
+            bomb = _gzip_bomb(cfg.bomb_bytes)
+            return 200, {"Content-Type": ctype, "Content-Encoding": "gzip"}, bomb
+        if kind == "huge":
+            return 200, {}, _endless_writer(cfg.big_page_bytes, self._stopping)
+        if kind == "reset":
+            return 0, {}, _reset_writer
+        # The remaining kinds serve the normal response, altered.
+        normal = self._normal(path)
+        status, headers, body = normal
+        assert isinstance(body, bytes)
+        if kind == "stall":
+            self._stopping.wait(cfg.stall_seconds)
+            return normal
+        if kind == "truncated":
+            return 0, {}, _truncated_writer(status, headers, body)
+        if kind == "wrong_charset":
+            # Windows-1252 bytes labelled UTF-8: what a misconfigured CMS sends.
+            text = body.decode("utf-8")
+            fixed = text.replace("charset=utf-8", "charset=windows-1252")
+            return status, headers, fixed.encode("cp1252", errors="replace")
+        if kind == "no_charset":
+            media = headers.get("Content-Type", "").split(";")[0]
+            return status, {**headers, "Content-Type": media}, body
+        raise ValueError(f"unknown random fault kind {kind!r}")
+
+    def _normal(self, path: str) -> Response:
+        """The fault-free response of a live feed or page (no conditional GET)."""
+        with self._lock:
+            live = self._live
+        if path in live.feeds:
+            data, ctype, etag, _newest = live.feeds[path]
+            return 200, {"Content-Type": ctype, "ETag": etag}, data
+        spec, spec_amp = live.pages[path]
+        body = self._model.render(spec, self.base_url, path, spec_amp).encode("utf-8")
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, body
+
+    @staticmethod
+    def _redirect_again(path: str, query: dict[str, list[str]]) -> Response:
+        try:
+            n = int(query["nm-loop"][0])
+        except (ValueError, IndexError):
+            n = 1
+        return 302, {"Location": f"{path}?nm-loop={n + 1}"}, b""
 
     def _count(self, path: str) -> int:
         with self._lock:
