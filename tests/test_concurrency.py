@@ -124,33 +124,47 @@ def test_monitor_skips_while_another_run_holds_the_lock(prefect_harness, tmp_pat
 
 @pytest.mark.slow
 def test_two_runs_started_at_once(prefect_harness, tmp_path: Path) -> None:
+    """Two monitor processes (the real flow, each its own process, sharing the test's
+    Prefect API) started together against one database: one runs, the other skips."""
+    import json
+
+    from prefect.settings import PREFECT_API_URL
     from test_faults import fast_profile
 
     db = str(tmp_path / "newsmon.db")
     topic = fast_profile(tmp_path)
-    results: list[dict[str, Any]] = []
-    errors: list[BaseException] = []
+    code = (
+        "import json, sys\n"
+        "from flows.monitor import monitor\n"
+        "r = monitor(topic=sys.argv[1], db=sys.argv[2], feeds=sys.argv[3:],\n"
+        "            allow_private_hosts=True, per_host_delay=0.0)\n"
+        "print(json.dumps({'status': r['status'], 'summary': r['summary']}))\n"
+    )
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    from newsmon.db import open_db
+
+    open_db(db).close()  # an existing database: the skip is recorded in runs, not only logged
     with DemoSite(phase=2) as site:
-        barrier = threading.Barrier(2)
-
-        def go() -> None:
-            barrier.wait()
-            try:
-                results.append(_monitor(db, site.feed_urls(), topic))
-            except BaseException as exc:  # pragma: no cover - shown by the assert below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=go) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=300)
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", code, topic, db, *site.feed_urls()],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for _ in range(2)
+        ]
+        outs = [p.communicate(timeout=300) for p in procs]
         published = site.published()
-    assert errors == []
+    results = []
+    for p, (out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err[-3000:]
+        results.append(json.loads(out.strip().splitlines()[-1]))
     statuses = sorted(r["status"] for r in results)
     assert statuses == ["completed", "skipped"], statuses
     skipped = next(r for r in results if r["status"] == "skipped")
-    assert SKIP_MESSAGE.fullmatch(skipped["summary"])
+    assert SKIP_MESSAGE.fullmatch(skipped["summary"]), skipped["summary"]
     sdb = sqlite_utils.Database(db)
     assert sorted(r[0] for r in sdb.execute("select status from runs")) == statuses
     assert not list(sdb.query("select url from articles group by url having count(*) > 1"))
