@@ -32,7 +32,7 @@ from pathlib import Path
 from types import TracebackType
 
 from newsmon.db import now_iso
-from newsmon.errors import NewsmonError
+from newsmon.errors import NewsmonError, StoreError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -80,8 +80,14 @@ class RunLock:
         """Take the lock, or raise :class:`RunLocked` naming the holder."""
         if self._fd is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            # The database's folder cannot be written: say so as the store would.
+            raise StoreError(
+                f"cannot create the run lock {self.path} for the database: {exc.strerror}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
