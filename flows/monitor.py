@@ -169,6 +169,10 @@ def monitor(
     counts = RunCounts()
     status = "failed"
     try:
+        if (workers or pipeline.default_workers()) > 1:
+            # The worker pool's fork server imports the stages (a second of CPU) while
+            # the database is prepared and the feeds are polled, not after.
+            pipeline.start_forkserver()
         prepare_task(db, profile)
         states = pipeline.feed_states(db, feed_specs)
         futures = [
