@@ -86,7 +86,8 @@ class RunLock:
         except OSError as exc:
             # The database's folder cannot be written: say so as the store would.
             raise StoreError(
-                f"cannot create the run lock {self.path} for the database: {exc.strerror}"
+                f"cannot create the folder for the database {self.db_path} "
+                f"(its run lock {self.path.name}): {exc.strerror}"
             ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
