@@ -492,6 +492,8 @@ def _process_guarded(
                 done.extend(d)
                 failed.extend(fl)
             return done, failed
+        if not isinstance(fetches[0], PageFetch):
+            raise  # not a hostile page: a caller's bug, shown as it is
         task = fetches[0].task
         LOGGER.exception("processing %s failed", task.url)
         error = f"processing failed: {type(exc).__name__}: {exc}"[:500]
