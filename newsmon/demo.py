@@ -82,9 +82,11 @@ def run_demo(
             echo(digest_text)
         results["digest"] = digest_text
 
-        echo(f"The database is {path}. Explore it with Datasette:")
-        echo(f"    datasette {path} -m data/metadata.yml")
-        echo(f"or: newsmon browse --db {path}")
+        echo(f"The database is {path}. Explore it with Datasette (read-only, on 127.0.0.1):")
+        echo(f"    newsmon browse --db {path}")
+        if path.name == "newsmon.db":
+            # Datasette matches the metadata to the database by its file name.
+            echo(f"or: datasette {path} -m data/metadata.yml")
         if keep_serving:
             echo(f"\nThe fake site stays up on {site.base_url} until Ctrl-C.")
             try:
