@@ -90,18 +90,6 @@ def _poll(feed: FeedSpec, state: Any, profile: TopicProfile, allow: bool) -> pip
         return pipeline.failed_poll(feed, exc)
 
 
-def _add(counts: RunCounts, r: pipeline.ChunkResult) -> None:
-    counts.new_articles += r.new_articles
-    counts.relevant += r.relevant
-    counts.off_topic += r.off_topic
-    counts.duplicates += r.duplicates
-    counts.updated_articles += r.updated
-    counts.events += r.events
-    counts.alerts += r.alerts
-    counts.errors += r.errors
-    counts.error_messages.extend(r.error_messages)
-
-
 @flow(name="process-on-dask", log_prints=True)
 def process_on_dask(
     topic: str | None = None,
@@ -148,7 +136,7 @@ def process_on_dask(
             processed, failures = future.result()
             for f in failures:
                 logger.warning("%s %s: %s", f.stage, f.url, f.error)
-            _add(counts, pipeline.store_chunk(db, processed, failures, profile))
+            pipeline.add_chunk(counts, pipeline.store_chunk(db, processed, failures, profile))
         pipeline.commit_validators(db, polls)  # feeds' ETags, now that their items are stored
         status = "completed_with_errors" if counts.errors else "completed"
     finally:

@@ -115,18 +115,6 @@ def _artifact_key(topic: str) -> str:
     return "monitor-" + (re.sub(r"[^a-z0-9-]+", "-", topic.lower()).strip("-") or "topic")
 
 
-def _add_chunk(counts: RunCounts, r: pipeline.ChunkResult) -> None:
-    counts.new_articles += r.new_articles
-    counts.relevant += r.relevant
-    counts.off_topic += r.off_topic
-    counts.duplicates += r.duplicates
-    counts.updated_articles += r.updated
-    counts.events += r.events
-    counts.alerts += r.alerts
-    counts.errors += r.errors
-    counts.error_messages.extend(r.error_messages)
-
-
 @flow(name="monitor", log_prints=True)
 def monitor(
     topic: str | None = None,
@@ -248,7 +236,8 @@ def _store(
     processed, failures = processing.result()
     for f in failures:
         logger.warning("%s %s: %s", f.stage, f.url, f.error)
-    _add_chunk(counts, store_task(db, _opaque(processed), _opaque(failures), _opaque(profile)))
+    stored = store_task(db, _opaque(processed), _opaque(failures), _opaque(profile))
+    pipeline.add_chunk(counts, stored)
 
 
 def _poll_outcome(future: PrefectFuture[pipeline.FeedPoll], feed: FeedSpec) -> pipeline.FeedPoll:

@@ -8,6 +8,7 @@ import logging
 import click
 
 from newsmon import __version__
+from newsmon.cli_options import monitor_options
 from newsmon.db import DEFAULT_DB, open_db
 from newsmon.errors import ProfileError, StoreError
 from newsmon.profile import TopicProfile, load_profile
@@ -37,27 +38,7 @@ def _check_db_or_fail(db: str) -> None:
 
 
 @cli.command()
-@click.option(
-    "--topic",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Topic profile (TOML). Default: the bundled Chicago 2025 profile.",
-)
-@click.option("--db", default=str(DEFAULT_DB), show_default=True, help="SQLite database file.")
-@click.option(
-    "--feed", "feeds", multiple=True, help="Poll this feed instead of the profile's (repeatable)."
-)
-@click.option(
-    "--allow-private-hosts",
-    is_flag=True,
-    help="Allow feeds and pages on private, loopback and link-local addresses.",
-)
-@click.option(
-    "--per-host-delay",
-    type=float,
-    default=None,
-    help="Seconds between two requests to one host (default: the profile's).",
-)
+@monitor_options
 def run(
     topic: str | None,
     db: str,

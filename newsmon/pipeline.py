@@ -715,6 +715,19 @@ def _original(db: sqlite_utils.Database, article_id: int) -> int:
     return int(row[0]) if row and row[0] is not None else article_id
 
 
+def add_chunk(counts: store.RunCounts, r: ChunkResult) -> None:
+    """Add what storing one chunk did to the run's counts."""
+    counts.new_articles += r.new_articles
+    counts.relevant += r.relevant
+    counts.off_topic += r.off_topic
+    counts.duplicates += r.duplicates
+    counts.updated_articles += r.updated
+    counts.events += r.events
+    counts.alerts += r.alerts
+    counts.errors += r.errors
+    counts.error_messages.extend(r.error_messages)
+
+
 def chunked(seq: Sequence[PageTask], size: int) -> Iterable[Sequence[PageTask]]:
     for i in range(0, len(seq), size):
         yield seq[i : i + size]

@@ -30,7 +30,7 @@ import click
 import httpx
 
 import flows  # noqa: F401  (Prefect privacy/start-up defaults, before Prefect loads)
-from newsmon.db import DEFAULT_DB
+from newsmon.cli_options import monitor_options
 from newsmon.errors import NewsmonError, ProfileError
 
 if TYPE_CHECKING:
@@ -266,27 +266,7 @@ def serve_plan(plan: ServePlan) -> None:
 
 
 @click.command("serve")
-@click.option(
-    "--topic",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Topic profile (TOML). Default: the bundled Chicago 2025 profile.",
-)
-@click.option("--db", default=str(DEFAULT_DB), show_default=True, help="SQLite database file.")
-@click.option(
-    "--feed", "feeds", multiple=True, help="Poll this feed instead of the profile's (repeatable)."
-)
-@click.option(
-    "--allow-private-hosts",
-    is_flag=True,
-    help="Allow feeds and pages on private, loopback and link-local addresses.",
-)
-@click.option(
-    "--per-host-delay",
-    type=float,
-    default=None,
-    help="Seconds between two requests to one host (default: the profile's).",
-)
+@monitor_options
 @click.option(
     "--cron",
     default=None,
