@@ -148,7 +148,10 @@ def _template() -> MinHash:
 def signature(text: str) -> Signature | None:
     """The MinHash signature of ``text``, or None when it has fewer than ``MIN_WORDS``
     words (too short to judge on shingles)."""
-    tokens = words(text)
+    return _signature_of(words(text))
+
+
+def _signature_of(tokens: list[str]) -> Signature | None:
     if len(tokens) < MIN_WORDS:
         return None
     sh = _shingles_of(tokens, SHINGLE_K)
@@ -170,7 +173,11 @@ class Fingerprint:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    return Fingerprint(content_hash(text), len(words(text)), signature(text))
+    """Hash, word count and signature of ``text``, normalising it once."""
+    normal = normalize_text(text)
+    tokens = _WORD.findall(normal)
+    digest = hashlib.sha1(normal.encode("utf-8")).hexdigest()
+    return Fingerprint(digest, len(tokens), _signature_of(tokens))
 
 
 def jaccard_estimate(a: Signature, b: Signature) -> float:

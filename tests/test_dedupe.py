@@ -246,3 +246,14 @@ def test_whitespace_never_matters(tokens: list[str], sep: str) -> None:
     assert dedupe.content_hash(a) == dedupe.content_hash(b)
     assert dedupe.shingles(a) == dedupe.shingles(b)
     assert not dedupe.is_material_change(a, b)
+
+
+def test_fingerprint_equals_its_parts() -> None:
+    from extractors.dedupe import content_hash, fingerprint, signature, words
+
+    text = " ".join(f"Word{i % 97} “quoted” — dash\u00a0space" for i in range(120))
+    fp = fingerprint(text)
+    assert fp.content_hash == content_hash(text)
+    assert fp.n_words == len(words(text))
+    assert fp.signature == signature(text)
+    assert fingerprint("too short").signature is None
