@@ -195,7 +195,28 @@ def _decode(html: str | bytes, url: str, encoding: str | None) -> str:
         raise ExtractionError(url, "not HTML (binary data)")
     if "<" not in text:
         raise ExtractionError(url, "not HTML (no markup)")
-    return text
+    return _strip_attribute_floods(text, url)
+
+
+#: More attributes than this on one tag is hostile, not markup: parsing and cleaning
+#: cost grows with the square of one element's attribute count (100k took a minute).
+MAX_ATTRIBUTES = 1_000
+# A tag whose attribute text is long enough to hold that many (linear to scan).
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]{0,40})(\s[^<>]{20000,})>")
+
+
+def _strip_attribute_floods(text: str, url: str) -> str:
+    """Drop the attributes of any tag with more than MAX_ATTRIBUTES of them, before the
+    parser sees it (one long attribute, such as a data: URI, is kept)."""
+
+    def fix(m: re.Match[str]) -> str:
+        if m.group(2).count("=") <= MAX_ATTRIBUTES:
+            return m.group(0)
+        LOGGER.warning("%s: <%s> with over %d attributes: attributes dropped",
+                       url, m.group(1), MAX_ATTRIBUTES)  # fmt: skip
+        return f"<{m.group(1)}>"
+
+    return _LONG_TAG.sub(fix, text)
 
 
 def _cap_text(html: str, url: str) -> str:

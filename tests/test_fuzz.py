@@ -294,27 +294,7 @@ def fuzz_db(tmp_path_factory: pytest.TempPathFactory, profile: TopicProfile) -> 
     return db
 
 
-#: Known gap, reported to the owner of extractors/article.py: extraction time grows with
-#: the square of one element's attribute count (10k: 1 s, 20k: 7 s, 100k: 60 s here), so
-#: a 1 MB page can hold a worker for a minute. Not run (it would cost CI a minute);
-#: run it with ``--runxfail`` once article.py caps attributes before parsing.
-SLOW_CASES = {"many attributes"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                run=False, reason="quadratic in attributes per element (known gap)"
-            ),
-        )
-        if n in SLOW_CASES
-        else n
-        for n in sorted(HOSTILE_PAGES)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(HOSTILE_PAGES))
 def test_process_stage_on_hostile_pages(profile: TopicProfile, fuzz_db: str, name: str) -> None:
     content, encoding = HOSTILE_PAGES[name]
     url = f"{URL}/{abs(hash(name))}"
