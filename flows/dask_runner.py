@@ -42,6 +42,7 @@ import flows  # noqa: F401  (Prefect privacy/start-up defaults before Prefect lo
 from newsmon import pipeline
 from newsmon.db import DEFAULT_DB, open_db
 from newsmon.profile import FeedSpec, TopicProfile, load_profile
+from newsmon.runlock import RunLock, RunLocked, skipped_result
 from newsmon.store import RunCounts, finish_run, start_run
 
 LOGGER = logging.getLogger(__name__)
@@ -111,20 +112,25 @@ def process_on_dask(
     allow = allow_private_hosts or profile.allow_private_hosts
     specs = [FeedSpec(u) for u in feeds] if feeds else list(profile.feeds)
 
-    with closing(open_db(db)) as conn:  # fails loudly (StoreError) when it cannot
-        run_id = start_run(conn, profile.id)
+    # One run per database at a time, whichever flow runs it (see newsmon.runlock).
+    lock = RunLock(db)
+    try:
+        lock.acquire()
+    except RunLocked as exc:
+        return skipped_result(db, profile.id, exc)
+    try:
+        with closing(open_db(db)) as conn:  # fails loudly (StoreError) when it cannot
+            run_id = start_run(conn, profile.id)
+    except BaseException:
+        lock.release()
+        raise
     counts, status = RunCounts(), "failed"
     try:
         pipeline.prepare(db, profile)
         states = pipeline.feed_states(db, specs)
         polls = [_poll(f, states[f.url], profile, allow) for f in specs]
-        for p in polls:
-            if p.error:
-                logger.warning("feed %s: %s", p.feed_url, p.error)
-        counts.feeds_polled = len(polls)
-        counts.feeds_not_modified = sum(p.not_modified for p in polls)
-        counts.errors += sum(1 for p in polls if p.error)
-        counts.error_messages.extend(f"feed {p.feed_url}: {p.error}" for p in polls if p.error)
+        for message in pipeline.add_polls(counts, polls):
+            logger.warning(message)
         tasks, counts.items_seen, counts.retried = pipeline.record_polls(
             db, polls, max_articles=profile.fetch.max_articles_per_run
         )
@@ -141,8 +147,11 @@ def process_on_dask(
         status = "completed_with_errors" if counts.errors else "completed"
     finally:
         summary = pipeline.summarize(counts, topic=profile.id, status=status)
-        with closing(open_db(db, migrate=False)) as conn:
-            finish_run(conn, run_id, counts, status=status, summary=summary)
+        try:
+            with closing(open_db(db, migrate=False)) as conn:
+                finish_run(conn, run_id, counts, status=status, summary=summary)
+        finally:
+            lock.release()
         try:
             create_markdown_artifact(
                 key="process-on-dask",

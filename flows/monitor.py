@@ -167,13 +167,8 @@ def monitor(
             poll_feed_task.submit(f, states[f.url], profile, allow_private) for f in feed_specs
         ]
         polls = [_poll_outcome(fut, spec) for fut, spec in zip(futures, feed_specs, strict=True)]
-        for p in polls:
-            if p.error:
-                logger.warning("feed %s: %s", p.feed_url, p.error)
-        counts.feeds_polled = len(polls)
-        counts.feeds_not_modified = sum(p.not_modified for p in polls)
-        counts.errors += sum(1 for p in polls if p.error)
-        counts.error_messages.extend(f"feed {p.feed_url}: {p.error}" for p in polls if p.error)
+        for message in pipeline.add_polls(counts, polls):
+            logger.warning(message)
 
         tasks, counts.items_seen, counts.retried = record_polls_task(
             db, _opaque(polls), max_articles or profile.fetch.max_articles_per_run

@@ -715,6 +715,17 @@ def _original(db: sqlite_utils.Database, article_id: int) -> int:
     return int(row[0]) if row and row[0] is not None else article_id
 
 
+def add_polls(counts: store.RunCounts, polls: Sequence[FeedPoll]) -> list[str]:
+    """Add what polling the feeds did to the run's counts; return one message per failed
+    feed (for the flow's log: a failed feed is a warning, not a failed run)."""
+    failed = [f"feed {p.feed_url}: {p.error}" for p in polls if p.error]
+    counts.feeds_polled = len(polls)
+    counts.feeds_not_modified = sum(p.not_modified for p in polls)
+    counts.errors += len(failed)
+    counts.error_messages.extend(failed)
+    return failed
+
+
 def add_chunk(counts: store.RunCounts, r: ChunkResult) -> None:
     """Add what storing one chunk did to the run's counts."""
     counts.new_articles += r.new_articles

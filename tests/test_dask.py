@@ -100,3 +100,22 @@ def test_profile_pickles_and_a_cluster_address_is_used_as_given() -> None:
     assert pickle.loads(pickle.dumps(profile)) == profile
     runner = dask_task_runner("tcp://127.0.0.1:8786")
     assert runner.address == "tcp://127.0.0.1:8786"
+
+
+def test_dask_run_skips_while_another_run_holds_the_database(
+    prefect_harness: None, tmp_path: Any
+) -> None:
+    """The Dask flow writes the same database as the monitor: it takes the same run lock,
+    so the two can never write one file at once."""
+    from flows.dask_runner import process_on_dask
+    from newsmon.db import open_db
+    from newsmon.runlock import RunLock
+
+    db = str(tmp_path / "locked.db")
+    open_db(db).close()  # a database some run already uses
+    with RunLock(db):
+        result = process_on_dask(db=db, feeds=["http://127.0.0.1:9/feed.xml"])
+    assert result["status"] == "skipped"
+    assert "another monitor run holds the lock" in str(result["summary"])
+    rows = list(sqlite_utils.Database(db).query("select status from runs"))
+    assert [r["status"] for r in rows] == ["skipped"]  # recorded, nothing else written
