@@ -3,33 +3,16 @@ material changes and diffs."""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from dedupe_pairs import KINDS, PAIRS, ROOT, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors import dedupe
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "seeds" / "chicago-immigration-2025").glob("*.txt"))
-FIXTURES = ROOT / "tests" / "fixtures" / "dedupe"
-
-
-def _load_pairs() -> list[tuple[dict[str, object], str, str]]:
-    spec = importlib.util.spec_from_file_location("dedupe_make_pairs", FIXTURES / "make_pairs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_pairs()
-
-
-PAIRS = _load_pairs()
-KINDS = sorted({str(row["kind"]) for row, _, _ in PAIRS})
 
 
 def seed_texts() -> list[str]:

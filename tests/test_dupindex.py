@@ -3,33 +3,17 @@ persistence, signature-version changes, transactions."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+from dedupe_pairs import KINDS, PAIRS, SEEDS
 
 from extractors import dedupe
 from newsmon import dupindex
 from newsmon.db import open_db
 from newsmon.dupindex import DuplicateIndex, DuplicateMatch, ensure_current, mark_duplicate
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "seeds" / "chicago-immigration-2025").glob("*.txt"))
-FIXTURES = ROOT / "tests" / "fixtures" / "dedupe"
-
-
-def _load_pairs() -> list[tuple[dict[str, object], str, str]]:
-    spec = importlib.util.spec_from_file_location("dedupe_make_pairs", FIXTURES / "make_pairs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_pairs()
-
-
-PAIRS = _load_pairs()
-KINDS = sorted({str(row["kind"]) for row, _, _ in PAIRS})
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from extractors.dates import find_dates, parse_published
 from extractors.events import extract_events
 from extractors.feeds import parse_feed
 from extractors.quantities import find_quantities
-from extractors.records import FeedItem
+from extractors.records import EVENT_TYPES, FeedItem
 from extractors.sentences import split_sentences
 from newsmon import pipeline
 from newsmon.fetch import FetchResult
@@ -43,19 +43,6 @@ from newsmon.profile import TopicProfile
 EXAMPLES = int(os.environ.get("NEWSMON_FUZZ_EXAMPLES", "60"))
 #: Seconds any one call may take on hostile input (generous for a loaded CI machine).
 BOUND = 5.0
-EVENT_TYPES = {
-    "ANNOUNCE_PLAN",
-    "DEPLOY",
-    "ARREST_RAID",
-    "EXECUTIVE_ORDER",
-    "LAWSUIT",
-    "COURT_RULING",
-    "STATEMENT",
-    "PROTEST",
-    "USE_OF_FORCE",
-    "LEGISLATION",
-    "OTHER",
-}
 T = TypeVar("T")
 
 fuzz = settings(
