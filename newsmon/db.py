@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,35 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+class Database(sqlite_utils.Database):
+    """sqlite-utils' Database whose outermost ``atomic()`` is ``BEGIN IMMEDIATE``.
+
+    A deferred transaction (sqlite-utils' default) reads first and asks for the write
+    lock later; if another process committed in between, SQLite refuses at once with
+    "database is locked" (a stale snapshot), whatever the busy timeout. Taking the write
+    lock at BEGIN makes a second writer (a digest, a skipped run recording itself) wait
+    its turn instead. Readers (Datasette) are not blocked under WAL.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
+        if self.conn.in_transaction:
+            with super().atomic() as db:  # nested: a savepoint, as sqlite-utils does
+                yield db
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
 def open_db(
     path: str | os.PathLike[str] = DEFAULT_DB, *, migrate: bool = True
 ) -> sqlite_utils.Database:
@@ -43,7 +73,7 @@ def open_db(
         conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = sqlite_utils.Database(conn)
+        db = Database(conn)
         if db.journal_mode != "wal":
             db.enable_wal()
         conn.execute("PRAGMA synchronous = NORMAL")

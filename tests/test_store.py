@@ -53,3 +53,39 @@ def test_given_up_lists_permanent_and_exhausted_failures(fresh_db) -> None:
         "http://a/404",
         "http://a/500",
     }
+
+
+def test_a_write_transaction_waits_instead_of_failing_on_a_stale_snapshot(db_path) -> None:
+    """Two writers (e.g. a digest and a monitor chunk, in two processes): the second
+    waits for the first. With a deferred BEGIN, a transaction that read before the other
+    committed failed at once with 'database is locked'."""
+    import threading
+
+    from newsmon.db import open_db
+
+    a = open_db(db_path)
+    errors: list[BaseException] = []
+    b_started = threading.Event()
+
+    def other_writer() -> None:
+        b = open_db(db_path, migrate=False)
+        try:
+            b_started.set()
+            with b.atomic():
+                b.table("feeds").insert({"url": "https://b.example/rss"})
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            b.close()
+
+    with a.atomic():
+        a.execute("select count(*) from feeds").fetchone()  # a read first
+        t = threading.Thread(target=other_writer)
+        t.start()
+        b_started.wait(5)
+        t.join(0.5)  # the other writer would commit here if it were not made to wait
+        a.table("feeds").insert({"url": "https://a.example/rss"})
+    t.join(10)
+    assert not t.is_alive() and errors == []
+    assert a.execute("select count(*) from feeds").fetchone()[0] == 2
+    a.close()
