@@ -11,7 +11,10 @@ and on random strings, and prints the time of both:
   ``AUTHOR_*_XPATHS`` and ``extract_author``;
 - ``extractors.article._trafilatura_metadata`` against trafilatura's
   ``extract_metadata`` (title, author, date, site name);
-- ``newsmon.alerts.one_line``'s fast path against the per-character loop.
+- ``newsmon.alerts.one_line``'s fast path against the per-character loop;
+- ``extractors.article._body_text``, which skips trafilatura's comparison with
+  readability/justext when the text is long enough, against always running it (also on
+  every demo-site page and the golden fixture pages).
 
 Usage: python benchmarks/equivalence.py [--fuzz 100000]. Exit status 1 on a difference.
 """
@@ -205,6 +208,55 @@ def check_author_and_metadata(pages: list[str]) -> int:
     return bad
 
 
+def _demo_and_fixture_pages() -> list[str]:
+    from newsmon.demo_site.server import CONTENT_DIR, _load_comment_pool, _Model, load_content
+
+    specs = load_content()
+    model = _Model(specs, _load_comment_pool(CONTENT_DIR))
+    base = "http://127.0.0.1:8000"
+    pages = [model.render(s, base, model.primary_path(s), False) for s in specs]
+    pages += [model.render(s, base, model.primary_path(s), True) for s in specs]
+    pages += [p.read_text(errors="replace") for p in sorted((ROOT / "tests").rglob("*.html"))]
+    return pages
+
+
+def check_body_fast_path(pages: list[str]) -> int:
+    """The shipped body text against the rule without the fast path: the precision pass
+    always with trafilatura's readability/justext comparison."""
+    from extractors import article as art
+    from newsmon.errors import ExtractionError
+
+    def reference(tree: Any) -> str:
+        text = art._trafilatura_text(tree, "", favor_precision=True)
+        words = art.count_words(text)
+        if words < art.SHORT_TEXT_WORDS:
+            fuller = art._trafilatura_text(tree, "", favor_precision=False)
+            if art.count_words(fuller) > art.LOST_BODY_RATIO * words:
+                text = fuller
+        return text if art.prose_words(text) >= art.MIN_ARTICLE_WORDS else ""
+
+    def shipped(tree: Any) -> str:
+        try:
+            return art._body_text(tree, "")
+        except ExtractionError:
+            return ""
+
+    trees = []
+    for page in pages:
+        try:
+            trees.append(art._parse(art._decode(page, "", None), ""))
+        except ExtractionError:
+            continue
+    slow, t_slow = _timed(lambda: [reference(t) for t in trees])
+    fast, t_fast = _timed(lambda: [shipped(t) for t in trees])
+    diff = sum(a != b for a, b in zip(slow, fast, strict=True))
+    print(
+        f"body text        {len(trees):>7} pages: {diff} differences; "
+        f"always compared {t_slow:.2f} s, fast path {t_fast:.2f} s"
+    )
+    return diff
+
+
 def check_one_line(texts: list[str]) -> int:
     from newsmon import alerts
 
@@ -242,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     bad = check_patterns(texts, args.fuzz)
     bad += check_author_and_metadata(pages)
     bad += check_one_line(texts)
+    bad += check_body_fast_path(pages + _demo_and_fixture_pages())
     print("all identical" if not bad else f"{bad} DIFFERENCES")
     return 1 if bad else 0
 

@@ -3,11 +3,12 @@
 Pure functions, no network: the fetcher hands over bytes (or text), this module
 decodes them, parses them once with lxml and runs trafilatura on the tree.
 
-Body text: trafilatura with comments off and tables kept, first in precision mode
-(fewer navigation and teaser lines), then, when that finds less than
-``SHORT_TEXT_WORDS`` words, a second pass in trafilatura's default mode, whose text wins
-when it is more than ``LOST_BODY_RATIO`` times longer. docs/extraction.md has the
-benchmark figures behind this choice.
+Body text: trafilatura with comments off and tables kept, in precision mode (fewer
+navigation and teaser lines). First without its comparison with readability and justext
+(``fast=True``); when that finds fewer than ``FAST_PATH_MIN_WORDS`` words, again with
+the comparison. When the text is still under ``SHORT_TEXT_WORDS`` words, a second pass
+in trafilatura's default mode, whose text wins when it is more than ``LOST_BODY_RATIO``
+times longer. docs/extraction.md has the benchmark figures behind these choices.
 
 Every failure has a reason: :func:`extract_article` raises
 :class:`~newsmon.errors.ExtractionError` instead of returning an empty article, so the
@@ -69,6 +70,11 @@ PARSER_DEPTH_LIMIT = 256
 # Only words in lines of at least MIN_SENTENCE_WORDS count: menus and link lists do not.
 MIN_ARTICLE_WORDS = 25
 MIN_SENTENCE_WORDS = 6
+# The comparison with readability/justext (trafilatura's ``fast=False``) costs about as
+# much as the extraction itself and only ever changed short texts: on the 181 benchmark
+# pages, running it only when the fast text has fewer words than this gives the same
+# output as always running it, page for page (docs/extraction.md).
+FAST_PATH_MIN_WORDS = 200
 # A precision-mode text shorter than this gets a second, default-mode pass, whose text
 # replaces it only when it is more than LOST_BODY_RATIO times longer: then precision
 # mode lost the body. A little more text is usually boilerplate it rightly dropped.
@@ -351,9 +357,12 @@ def _tree_depth(tree: HtmlElement) -> int:
 def _body_text(tree: HtmlElement, url: str) -> str:
     """Precision-mode text, or default-mode text when precision mode lost the body."""
     started = time.perf_counter()
-    text = _trafilatura_text(tree, url, favor_precision=True)
-    elapsed = time.perf_counter() - started
+    text = _trafilatura_text(tree, url, favor_precision=True, fast=True)
     words = count_words(text)
+    if words < FAST_PATH_MIN_WORDS:
+        text = _trafilatura_text(tree, url, favor_precision=True)
+        words = count_words(text)
+    elapsed = time.perf_counter() - started
     if words < SHORT_TEXT_WORDS and elapsed < SECOND_PASS_BUDGET_SECONDS:
         fuller = _trafilatura_text(tree, url, favor_precision=False)
         if count_words(fuller) > LOST_BODY_RATIO * words:
@@ -364,7 +373,9 @@ def _body_text(tree: HtmlElement, url: str) -> str:
     return text
 
 
-def _trafilatura_text(tree: HtmlElement, url: str, *, favor_precision: bool) -> str:
+def _trafilatura_text(
+    tree: HtmlElement, url: str, *, favor_precision: bool, fast: bool = False
+) -> str:
     try:
         document = trafilatura.bare_extraction(
             tree,
@@ -373,6 +384,7 @@ def _trafilatura_text(tree: HtmlElement, url: str, *, favor_precision: bool) -> 
             include_comments=False,
             include_tables=True,
             with_metadata=False,
+            fast=fast,
         )
     except (etree.LxmlError, ValueError, RecursionError) as err:
         raise ExtractionError(url, f"extraction failed ({type(err).__name__}: {err})") from err

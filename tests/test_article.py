@@ -398,3 +398,52 @@ def test_an_attribute_flood_is_dropped_before_parsing() -> None:
 
     image = '<img src="data:image/png;base64,' + "A" * 50_000 + '">'
     assert _strip_attribute_floods(image, "u") == image
+
+
+def _all_demo_and_golden_pages() -> list[str]:
+    from newsmon.demo_site.server import CONTENT_DIR, _load_comment_pool, _Model, load_content
+
+    specs = load_content()
+    model = _Model(specs, _load_comment_pool(CONTENT_DIR))
+    base = "http://127.0.0.1:8000"
+    pages = [model.render(s, base, model.primary_path(s), amp) for s in specs for amp in (0, 1)]
+    return pages + [p.read_text(encoding="utf-8", errors="replace") for p in PAGES.glob("*.html")]
+
+
+def test_fast_first_pass_gives_the_text_of_the_full_comparison() -> None:
+    """The first pass skips trafilatura's comparison with readability/justext and only
+    falls back to it under FAST_PATH_MIN_WORDS words: on every demo and golden page the
+    text is the one the comparison gives (short pages included: some take the slow way)."""
+    from extractors import article as art
+
+    def compared(tree: Any) -> str:
+        text = art._trafilatura_text(tree, "", favor_precision=True)
+        words = count_words(text)
+        if words < art.SHORT_TEXT_WORDS:
+            fuller = art._trafilatura_text(tree, "", favor_precision=False)
+            if count_words(fuller) > art.LOST_BODY_RATIO * words:
+                text = fuller
+        return text if art.prose_words(text) >= art.MIN_ARTICLE_WORDS else ""
+
+    def shipped(tree: Any) -> str:
+        try:
+            return art._body_text(tree, "")
+        except ExtractionError:
+            return ""
+
+    short = 0
+    short_pages = [
+        article_page(),
+        article_page("".join(f"<p>{t}</p>" for t in PARAGRAPHS[:2])),
+        article_page(after='<aside class="related"><p>More: Council to vote on budget</p></aside>'),
+    ]
+    pages = _all_demo_and_golden_pages() + short_pages
+    assert len(pages) > 100
+    for page in pages:
+        tree = art._parse(art._decode(page, "", None), "")
+        expected = compared(tree)
+        short += count_words(art._trafilatura_text(tree, "", favor_precision=True, fast=True)) < (
+            art.FAST_PATH_MIN_WORDS
+        )
+        assert shipped(tree) == expected
+    assert short > 0  # the fallback is exercised, not only the fast path
