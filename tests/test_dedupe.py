@@ -240,3 +240,50 @@ def test_fingerprint_equals_its_parts() -> None:
     assert fp.n_words == len(words(text))
     assert fp.signature == signature(text)
     assert fingerprint("too short").signature is None
+
+
+def _datasketch_signature(text: str) -> tuple[bytes, int]:
+    """The signature as datasketch 2 computes it (the reference the index was built
+    with): affine32, default SHA-1 hash, same seed."""
+    import numpy as np
+    from datasketch import MinHash
+
+    sh = dedupe.shingles(text)
+    m = MinHash(num_perm=dedupe.NUM_PERM, seed=dedupe.SEED, scheme=dedupe.SCHEME)
+    m.update_batch(list(sh))
+    return np.asarray(m.hashvalues, dtype="<u4").tobytes(), len(sh)
+
+
+def test_signature_equals_datasketch_value_for_value() -> None:
+    texts = [*seed_texts(), *(t for _row, a, b in PAIRS[:40] for t in (a, b))]
+    checked = 0
+    for text in texts:
+        ours = dedupe.signature(text)
+        if ours is None:
+            continue
+        checked += 1
+        assert (ours.values, ours.n_shingles) == _datasketch_signature(text)
+    assert checked >= 60
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=60, max_size=200))
+def test_signature_equals_datasketch_on_any_words(tokens: list[str]) -> None:
+    text = " ".join(tokens)
+    ours = dedupe.signature(text)
+    if ours is None:
+        assert len(dedupe.words(text)) < dedupe.MIN_WORDS
+        return
+    assert (ours.values, ours.n_shingles) == _datasketch_signature(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_normalize_text_equals_translate_and_regex(text: str) -> None:
+    """The fast normaliser gives what str.translate and \\s+ give."""
+    import re
+    import unicodedata
+
+    slow = unicodedata.normalize("NFKC", text).translate(dedupe._QUOTES).casefold()
+    slow = re.sub(r"\s+", " ", slow).strip()
+    assert dedupe.normalize_text(text) == slow
