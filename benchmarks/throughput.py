@@ -7,9 +7,10 @@ event extraction) from 127.0.0.1 in several feeds, then measures:
 - **baseline**: a plain loop, no Prefect: httpx GET each feed, feedparser, then for each
   item httpx GET + trafilatura + one sqlite insert (one transaction at the end).
 - **pipeline (stages)**: newsmon's stages called as plain functions.
-- **pipeline (Prefect flow)**: the real ``monitor`` flow. Prefect's start-up (the
-  ephemeral API, several seconds) is measured separately and not counted, because a
-  scheduled deployment pays it once per worker, not per run.
+- **pipeline (Prefect flow)**: the real ``monitor`` flow, in a fresh process of its own
+  (as a scheduled run is), so its process pool starts cold and is counted. Prefect's
+  start-up (the ephemeral API, several seconds) is measured separately and not counted,
+  because a scheduled deployment pays it once per worker, not per run.
 
 Usage:
     python benchmarks/throughput.py [--articles 1000] [--feeds 10] [--skip-flow]
@@ -156,6 +157,16 @@ class Site:
         self.server.shutdown()
 
 
+class SiteAt:
+    """The child's handle on a site another process serves."""
+
+    def __init__(self, base: str, n_feeds: int) -> None:
+        self.base, self.n_feeds = base, n_feeds
+
+    def feed_urls(self) -> list[str]:
+        return [f"{self.base}/feed/{f}.xml" for f in range(self.n_feeds)]
+
+
 class RemoteSite:
     """The same site, served by a child process, so the server's threads do not compete
     for the GIL with what is being measured (a real news site is another machine)."""
@@ -241,7 +252,7 @@ def pipeline_stages(site: RemoteSite, db_path: str, workers: int) -> int:
     return stored
 
 
-def pipeline_flow(site: RemoteSite, db_path: str) -> int:
+def pipeline_flow(site: RemoteSite | SiteAt, db_path: str) -> int:
     from flows.monitor import monitor
 
     result = monitor(
@@ -300,15 +311,53 @@ def timed(label: str, fn: Callable[[], int], n_expected: int) -> float:
     return rate
 
 
+def flow_child(base: str, n_feeds: int, n: int) -> int:
+    """The flow contender, run by ``flow_in_child``: warm Prefect up (not counted), run
+    the monitor once, print its line."""
+    from prefect import flow
+
+    t0 = time.perf_counter()
+
+    @flow
+    def warm_up() -> int:
+        return 1
+
+    warm_up()
+    print(f"Prefect start-up (ephemeral API, not counted): {time.perf_counter() - t0:.1f} s")
+    db = str(Path(tempfile.mkdtemp(prefix="newsmon-bench-")) / "flow.db")
+    site = SiteAt(base, n_feeds)
+    rate = timed("newsmon monitor flow (Prefect)", lambda: pipeline_flow(site, db), n)
+    print(f"RATE {rate}", flush=True)
+    return 0
+
+
+def flow_in_child(site: RemoteSite, n: int) -> float:
+    out = subprocess.run(
+        [sys.executable, __file__, "--flow-child", site.base, "--feeds", str(site.n_feeds),
+         "--articles", str(n)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    rate = 0.0
+    for line in out.stdout.splitlines():
+        if line.startswith("RATE "):
+            rate = float(line.split()[1])
+        else:
+            print(line, flush=True)
+    return rate
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--feeds", type=int, default=10)
     ap.add_argument("--skip-flow", action="store_true", help="skip the Prefect flow run")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--flow-child", metavar="BASE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.serve:
         return serve(args.articles, args.feeds)
+    if args.flow_child:
+        return flow_child(args.flow_child, args.feeds, args.articles)
 
     from newsmon.pipeline import default_workers
 
@@ -340,22 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  ratio to baseline: {stages / base:.2f}")
         if not args.skip_flow:
-            t0 = time.perf_counter()
-            from prefect import flow
-
-            @flow
-            def warm_up() -> int:
-                return 1
-
-            warm_up()
-            print(
-                f"Prefect start-up (ephemeral API, not counted): {time.perf_counter() - t0:.1f} s"
-            )
-            flow_rate = timed(
-                "newsmon monitor flow (Prefect)",
-                lambda: pipeline_flow(site, str(tmp / "flow.db")),
-                n,
-            )
+            flow_rate = flow_in_child(site, n)
             print(f"  ratio to baseline: {flow_rate / base:.2f}")
     finally:
         site.close()

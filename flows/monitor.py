@@ -121,16 +121,18 @@ def monitor(
     db: str = str(DEFAULT_DB),
     feeds: list[str] | None = None,
     allow_private_hosts: bool = False,
-    chunk_size: int = 50,
+    chunk_size: int | None = None,
     per_host_delay: float | None = None,
     workers: int | None = None,
     max_articles: int | None = None,
 ) -> dict[str, Any]:
     """One monitor run for the topic profile at ``topic`` (default: the bundled one).
 
+    ``chunk_size``: pages per fetch/process/store task (default: about eight chunks per
+    run, 50 to 250 pages each; see ``pipeline.auto_chunk_size``).
     ``feeds`` replaces the profile's feed list; ``per_host_delay`` the profile's pause
     between two requests to one host. ``workers``: processes for cleaning and event
-    extraction (default: the CPU count when the run has more than two chunks, else 1).
+    extraction (default: the CPU count when the run has at least two chunks, else 1).
     ``max_articles`` replaces the profile's cap on pages fetched per run.
     Returns the run's counts.
     """
@@ -157,9 +159,9 @@ def monitor(
     counts = RunCounts()
     status = "failed"
     try:
-        if (workers or pipeline.default_workers()) > 1:
-            # The worker pool's fork server imports the stages (a second of CPU) while
-            # the database is prepared and the feeds are polled, not after.
+        if workers is not None and workers > 1:
+            # The worker pool's fork server imports the stages (over half a second of
+            # CPU) while the database is prepared and the feeds are polled, not after.
             pipeline.start_forkserver()
         prepare_task(db, profile)
         states = pipeline.feed_states(db, feed_specs)
@@ -173,8 +175,13 @@ def monitor(
         tasks, counts.items_seen, counts.retried = record_polls_task(
             db, _opaque(polls), max_articles or profile.fetch.max_articles_per_run
         )
-        chunks = [list(c) for c in pipeline.chunked(tasks, chunk_size)]
-        n_workers = workers or (pipeline.default_workers() if len(tasks) >= 2 * chunk_size else 1)
+        size = chunk_size or pipeline.auto_chunk_size(len(tasks))
+        chunks = [list(c) for c in pipeline.chunked(tasks, size)]
+        n_workers = workers or (pipeline.default_workers() if len(tasks) >= 2 * size else 1)
+        if n_workers > 1:
+            # Only now, when the run turns out big enough to use it: most scheduled runs
+            # find a few new items and never start the pool (nor pay for its imports).
+            pipeline.start_forkserver()
         # Three stages overlap: chunk k+1 is fetched (worker thread, one request at a time
         # per host) while chunk k is processed (worker thread, fanned out to a process
         # pool) while chunk k-1 is stored here, by the database's only writer.

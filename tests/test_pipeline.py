@@ -75,3 +75,14 @@ def test_page_selection(db_path, profile) -> None:
         tasks, _ = pipeline._select_pages(db, items, max_articles=2)
     assert len(tasks) == 2  # the per-run cap
     db.close()
+
+
+def test_auto_chunk_size_keeps_task_runs_few_and_chunks_bounded() -> None:
+    # A scheduled run with a handful of new items: one chunk of them.
+    assert pipeline.auto_chunk_size(7) == pipeline.MIN_CHUNK
+    # A big first run: about CHUNKS_PER_RUN chunks, not one per 50 pages.
+    size = pipeline.auto_chunk_size(1000)
+    assert size == 125
+    assert len(list(pipeline.chunked(list(range(1000)), size))) == pipeline.CHUNKS_PER_RUN  # type: ignore[arg-type]
+    # A huge backlog: chunks stop growing (memory), their number grows instead.
+    assert pipeline.auto_chunk_size(100_000) == pipeline.MAX_CHUNK
