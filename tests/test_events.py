@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.events import EXTRACTOR_VERSION, MAX_EVENTS, extract_events
 from extractors.records import EVENT_TYPES, Event
@@ -497,3 +499,74 @@ def test_two_different_counts_in_one_article_stay_two_events(profile) -> None:  
     ]
     assert sorted(e.quantity_value for e in events) == [1000, 3000]
     assert {e.quantity_unit for e in events} == {"arrests"}  # "3,000 people" arrested
+
+
+# ------------------------------------------------------- alias patterns (trie = alternation)
+
+_ALIAS_SAMPLES = [
+    "Chicago",
+    "the city",
+    "U.S.",
+    "U.S. Border Patrol",
+    "Border Patrol",
+    "ICE",
+    "ICEs",
+    "Immigration and Customs Enforcement",
+    "Trump",
+    "Donald Trump",
+    "the Guard",
+    "National Guard",
+    "Illinois National Guard",
+    "Broadview",
+    "O’Hare",
+    "Pritzker",
+    "JB Pritzker",
+    "a",
+    "ab",
+    "abc",
+    "Ab",
+    "x-ray",
+    "Dept.",
+    "St. Louis",
+    "Élan",
+]
+
+
+def _compare_alias_patterns(aliases: list[str], texts: list[str]) -> int:
+    from extractors import events as ev
+
+    slow, fast = ev._alias_alternation(aliases), ev._alias_pattern(aliases)
+    if slow is None or fast is None:
+        assert slow is None and fast is None
+        return 0
+    for text in texts:
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)]
+    return len(texts)
+
+
+def test_alias_trie_matches_like_the_alternation_on_real_text(
+    profile: TopicProfile, other_profile: TopicProfile
+) -> None:
+    from extractors import events as ev
+
+    texts = [s.text for t, _ in gold_texts() for s in split_sentences(t)]
+    texts += ["\nChicago", "xChicago", "Chicago_", "The city’s", "é Chicago", "", "ICE-led"]
+    for p in (profile, other_profile):
+        lex = ev._lexicon(p)
+        assert _compare_alias_patterns(list(lex.actor_of), texts) > 100
+        assert _compare_alias_patterns(list(lex.place_of), texts) > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_ALIAS_SAMPLES), min_size=1, max_size=8),
+    st.lists(
+        st.one_of(
+            st.sampled_from(_ALIAS_SAMPLES),
+            st.sampled_from([" ", ".", "’s", "s", "-", "_", "\n", "The ", "x", "é", ", "]),
+        ),
+        max_size=20,
+    ),
+)
+def test_alias_trie_matches_like_the_alternation(aliases: list[str], parts: list[str]) -> None:
+    _compare_alias_patterns(aliases, ["".join(parts), " ".join(parts)])
