@@ -163,10 +163,11 @@ def monitor(
             # The worker pool's fork server imports the stages (over half a second of
             # CPU) while the database is prepared and the feeds are polled, not after.
             pipeline.start_forkserver()
-        prepare_task(db, profile)
+        prepare_task(db, _opaque(profile))
         states = pipeline.feed_states(db, feed_specs)
         futures = [
-            poll_feed_task.submit(f, states[f.url], profile, allow_private) for f in feed_specs
+            poll_feed_task.submit(f, _opaque(states[f.url]), _opaque(profile), allow_private)
+            for f in feed_specs
         ]
         polls = [_poll_outcome(fut, spec) for fut, spec in zip(futures, feed_specs, strict=True)]
         for message in pipeline.add_polls(counts, polls):
