@@ -23,6 +23,7 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -462,6 +463,14 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         return pool
 
 
+def _drop_pool(workers: int) -> None:
+    """Forget a broken pool; the next call starts a new one."""
+    with _POOL_LOCK:
+        pool = _POOLS.pop(workers, None)
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def default_workers() -> int:
     """CPU workers for the processing stage: the machine's cores, at most 8."""
     return max(1, min(os.cpu_count() or 1, 8))
@@ -481,9 +490,44 @@ def process(
     slices = [list(fetches[i : i + size]) for i in range(0, len(fetches), size)]
     done: list[Processed] = []
     failed: list[PageFailure] = []
-    for d, f in _pool(workers).map(_process_guarded, slices, [profile] * len(slices)):
+    try:
+        for d, f in _pool(workers).map(_process_guarded, slices, [profile] * len(slices)):
+            done.extend(d)
+            failed.extend(f)
+    except BrokenProcessPool:
+        # A worker died: killed (the kernel's OOM killer, an operator) or crashed in C
+        # code on some page. Nothing of the chunk is lost: it is processed again, page by
+        # page, so that only a page that kills its worker again is recorded as failed.
+        _drop_pool(workers)
+        LOGGER.warning(
+            "a worker process died while processing %d pages; processing them again one by one",
+            len(fetches),
+        )
+        return _process_one_by_one(fetches, profile)
+    return done, failed
+
+
+#: The failure recorded for a page during which a worker process died (twice).
+WORKER_DIED = "worker process died while processing the page (crashed, or was killed)"
+
+
+def _process_one_by_one(
+    fetches: Sequence[PageFetch], profile: TopicProfile
+) -> tuple[list[Processed], list[PageFailure]]:
+    done: list[Processed] = []
+    failed: list[PageFailure] = []
+    for f in fetches:
+        try:
+            d, fl = _pool(1).submit(_process_guarded, [f], profile).result()
+        except BrokenProcessPool:
+            _drop_pool(1)
+            LOGGER.error("%s: %s", f.task.url, WORKER_DIED)
+            # Retryable: a kill from outside (memory) may not happen again; a page that
+            # crashes its worker every time is given up after the usual attempts.
+            failed.append(PageFailure(f.task.url, "extract", WORKER_DIED, True, f.task.feed_url))
+            continue
         done.extend(d)
-        failed.extend(f)
+        failed.extend(fl)
     return done, failed
 
 

@@ -356,3 +356,90 @@ def test_per_host_limit_holds_for_parallel_fetchers(tmp_path: Path) -> None:
         timeline = _timeline(site, 8)
     assert len(timeline) == 8
     _assert_polite(timeline, delay)
+
+
+# ------------------------------------------------- a worker process dies mid-chunk
+
+
+def _big_pages(n: int) -> list[object]:
+    """Pages slow enough to clean (~0.1 s each) that a worker can be killed mid-chunk."""
+    from newsmon import pipeline
+    from newsmon.fetch import FetchResult
+
+    para = (
+        "Federal agents arrested {k} people in the Brighton Park neighborhood on Tuesday, "
+        "according to residents who said the operation lasted most of the morning."
+    )
+    pages = []
+    for i in range(n):
+        body = "".join(f"<p>{para.format(k=k)} Story {i}.</p>" for k in range(400))
+        html = (
+            f"<html><head><title>Story {i}</title></head><body><article>"
+            f"<h1>Story {i}</h1>{body}</article></body></html>"
+        )
+        url = f"http://127.0.0.1:9/story/{i}"
+        result = FetchResult(
+            url, url, 200, html.encode(), "text/html", "utf-8", None, None, False, 0.0
+        )
+        pages.append(pipeline.PageFetch(pipeline.PageTask(url, None, None), result))
+    return pages
+
+
+def _kill_when_busy(pool_size: int, deadline: float) -> int | None:
+    """SIGKILL a worker of the pipeline's ``pool_size`` pool once it has used CPU on the
+    chunk (as the OOM killer would); its pid, or None if none got busy in time."""
+    import os
+    import signal
+
+    import psutil
+
+    from newsmon import pipeline
+
+    start: dict[int, float] = {}
+    while time.monotonic() < deadline:
+        pool = pipeline._POOLS.get(pool_size)
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            try:
+                used = psutil.Process(pid).cpu_times().user
+            except psutil.Error:
+                continue
+            if used - start.setdefault(pid, used) > 0.05:
+                os.kill(pid, signal.SIGKILL)
+                return pid
+        time.sleep(0.01)
+    return None
+
+
+def test_a_worker_killed_mid_chunk_loses_no_page(profile, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A pool worker is killed while the chunk is being cleaned: the chunk is cleaned
+    again, page by page, and every page comes out; a second kill, during that second
+    pass, costs only the page being cleaned, recorded as a retryable failure. The run
+    goes on, and the next chunk gets a working pool."""
+    import threading
+
+    from newsmon import pipeline
+
+    pages = _big_pages(pipeline.PARALLEL_MIN_PAGES)
+    urls = sorted(p.task.url for p in pages)  # type: ignore[attr-defined]
+    pipeline.process(pages[:1], profile, workers=1)  # warm the stages in this process
+    killed: list[int | None] = []
+
+    def killer() -> None:
+        killed.append(_kill_when_busy(2, time.monotonic() + 60))
+        killed.append(_kill_when_busy(1, time.monotonic() + 60))
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    with caplog.at_level("WARNING", logger="newsmon.pipeline"):
+        done, failed = pipeline.process(pages, profile, workers=2)
+    thread.join()
+    assert all(killed), killed
+    assert "a worker process died" in caplog.text
+    assert len(failed) == 1
+    assert failed[0].error == pipeline.WORKER_DIED and failed[0].retryable
+    assert failed[0].stage == "extract"
+    assert sorted([p.task.url for p in done] + [failed[0].url]) == urls
+    assert all("Brighton Park" in p.article.text for p in done)
+
+    again, failed_again = pipeline.process(pages, profile, workers=2)
+    assert sorted(p.task.url for p in again) == urls and not failed_again
