@@ -480,12 +480,144 @@ _AUTHOR_XPATHS = _guarded(AUTHOR_XPATHS)
 
 
 def _author(tree: HtmlElement) -> str | None:
-    """trafilatura's ``extract_author`` (2.3.1), with the guarded XPaths."""
+    """trafilatura's ``extract_author`` (2.3.1), the same answer about five times faster.
+
+    trafilatura deletes the discarded sections (comments, sidebars, ``<time>``,
+    ``<figure>``, ...) from a copy of the page, then takes the first candidate of its
+    three author XPaths whose text has 3-119 characters. Every one of those XPaths tests
+    only an element's name and attributes (and, for one, a ``<rel>`` child), so here they
+    are plain Python tests in one walk over the page as it is: a candidate inside a
+    discarded section is skipped, and a candidate that contains one (whose deletion
+    would change its text) sends us to trafilatura's way. ``benchmarks/equivalence.py``
+    and ``tests/test_article.py`` compare each test with its XPath, element for element,
+    and the result with ``extract_author``."""
+    elements = _author_relevant(tree)
+    root = tree.getroottree().getroot()
+    discarded = {e for e in elements if e is not root and _author_discarded(e)}
+    for is_candidate in _AUTHOR_TESTS:
+        for elem in elements:
+            if not is_candidate(elem):
+                continue
+            if discarded:
+                if elem in discarded or any(a in discarded for a in elem.iterancestors()):
+                    continue
+                if any(d in discarded for d in elem.iterdescendants()):
+                    return _author_pruned(tree)
+            content = " ".join(" ".join(elem.itertext()).split())
+            if content and 2 < len(content) < AUTHOR_MAX_CHARS:
+                return normalize_authors(None, content)
+    return None
+
+
+#: trafilatura's ``len_limit`` for author candidates.
+AUTHOR_MAX_CHARS = 120
+
+
+def _author_pruned(tree: HtmlElement) -> str | None:
+    """``extract_author`` as trafilatura does it: prune a copy, then run the XPaths."""
     subtree = prune_unwanted_nodes(deepcopy(tree), _AUTHOR_DISCARD_XPATHS)
-    author = extract_metainfo(subtree, _AUTHOR_XPATHS, len_limit=120)
+    author = extract_metainfo(subtree, _AUTHOR_XPATHS, len_limit=AUTHOR_MAX_CHARS)
     if author:
         author = normalize_authors(None, author)
     return author
+
+
+# trafilatura 2.3.1's AUTHOR_DISCARD_XPATHS and AUTHOR_XPATHS (xpaths.py), as Python.
+
+
+_AUTHOR_NAMED = etree.XPath(
+    "//*[@class or @id or @rel or @itemprop or @data-testid or @data-component]"
+    " | //author | //time | //figure"
+)
+_REL = etree.XPath("//rel")
+
+
+def _author_relevant(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements the tests below can match, in document order: those with one of the
+    attributes they test, and ``<author>``, ``<time>``, ``<figure>`` (one XPath without
+    regexes, all in C); every element when the page has a ``<rel>`` element (its parent
+    may match ``rel='me'``; no real page has one)."""
+    if _REL(tree):
+        return [e for e in tree.iter() if isinstance(e.tag, str)]
+    return list(_AUTHOR_NAMED(tree))
+
+
+_DISCARD_ID = re.compile(r"^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS = re.compile(
+    r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+    r"article-(?:share|support)|print|category|meta-date|meta-reviewer"
+)
+_AUTHOR_CLASS_1 = re.compile(r"author-?name|AuthorName|authorName")
+_AUTHOR_ID_2 = re.compile(r"author|zuozhe|bianji|xiaobian")
+_AUTHOR_CLASS_2 = re.compile(
+    r"author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name"
+)
+_AUTHOR_ID_3 = re.compile(r"[Aa]uthor")
+_AUTHOR_CLASS_3 = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
+
+
+def _author_discarded(e: HtmlElement) -> bool:
+    """AUTHOR_DISCARD_XPATHS: ``.//*[self::a or self::div or ...][...]`` and
+    ``//time|//figure`` (the caller leaves out the root, which is never deleted)."""
+    tag = e.tag
+    if tag in ("time", "figure"):
+        return True
+    if tag not in ("a", "div", "section", "span"):
+        return False
+    ident, cls = e.get("id"), e.get("class")
+    return (
+        ident == "comments"
+        or cls in ("comments", "title", "date")
+        or (ident is not None and _DISCARD_ID.search(ident) is not None)
+        or (cls is not None and _DISCARD_CLASS.search(cls) is not None)
+        or "Figure" in (e.get("data-component") or "")
+    )
+
+
+def _author_1(e: HtmlElement) -> bool:
+    """AUTHOR_XPATHS[0]: specific and almost specific markup, or ``<author>``."""
+    tag = e.tag
+    if tag == "author":
+        return True
+    if tag not in ("a", "address", "div", "link", "p", "span", "strong"):
+        return False
+    cls = e.get("class")
+    return (
+        e.get("rel") == "author"
+        or e.get("id") == "author"
+        or cls == "author"
+        or e.get("itemprop") == "author name"
+        or e.get("data-testid") in ("AuthorCard", "AuthorURL")
+        or (cls is not None and _AUTHOR_CLASS_1.search(cls) is not None)
+        or any(c.tag == "rel" and c.xpath("string()") == "me" for c in e)  # rel='me'
+    )
+
+
+def _author_2(e: HtmlElement) -> bool:
+    """AUTHOR_XPATHS[1]: almost generic and generic."""
+    if e.tag not in ("a", "div", "h3", "h4", "p", "span"):
+        return False
+    ident, cls = e.get("id"), e.get("class")
+    return (
+        cls in ("byline", "username", "byl", "BBL")
+        or "author" in (e.get("itemprop") or "")
+        or (ident is not None and _AUTHOR_ID_2.search(ident) is not None)
+        or (cls is not None and _AUTHOR_CLASS_2.search(cls) is not None)
+    )
+
+
+def _author_3(e: HtmlElement) -> bool:
+    """AUTHOR_XPATHS[2]: last resort, any element."""
+    ident, cls = e.get("id"), e.get("class")
+    return (
+        "Byline" in (e.get("data-component") or "")
+        or "author" in (e.get("itemprop") or "")
+        or (ident is not None and _AUTHOR_ID_3.search(ident) is not None)
+        or (cls is not None and _AUTHOR_CLASS_3.search(cls) is not None)
+    )
+
+
+_AUTHOR_TESTS = (_author_1, _author_2, _author_3)
 
 
 def _clean(value: object) -> str | None:

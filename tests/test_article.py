@@ -447,3 +447,66 @@ def test_fast_first_pass_gives_the_text_of_the_full_comparison() -> None:
         )
         assert shipped(tree) == expected
     assert short > 0  # the fallback is exercised, not only the fast path
+
+
+_AUTHOR_EDGE_PAGES = [
+    # byline inside the comments section (discarded): the next candidate wins
+    '<div id="comments"><span class="author">Reader Joe</span></div>'
+    '<p class="byline">By Jane Roe</p>',
+    # a byline that contains a <time> (discarded): trafilatura's own way
+    '<div class="author-box">By Jane Roe <time>Oct 3</time></div>',
+    # rel=author link, itemprop, data-testid, <author>, ids
+    '<a rel="author" href="/jr">Jane Roe</a>',
+    '<span itemprop="author name">Jane Roe</span>',
+    '<div data-testid="AuthorCard">Jane Roe</div>',
+    "<author>Jane Roe</author>",
+    '<h4 id="zuozhe">Li Wei</h4>',
+    '<em data-component="Byline">Jane Roe and John Doe</em>',
+    '<strong class="authorName">Jane Roe</strong>'
+    '<section class="sidebar"><p class="byline">X Y</p></section>',
+    # a <rel> child (rel='me'): every element is considered
+    "<div><rel>me</rel>Jane Roe</div>",
+    # candidates too short or too long, then a good one
+    '<p class="byline">JR</p><p class="byline">'
+    + "x" * 130
+    + '</p><span class="writer">Jane Roe</span>',
+    # figure captions and print-only blocks are discarded
+    '<figure><span class="author">Photo Agency</span></figure><div class="print">By P</div>'
+    '<div class="post-author">Jane Roe</div>',
+    "<p>No byline at all on this page, only text.</p>",
+]
+
+
+def test_author_tests_select_what_trafilaturas_xpaths_select() -> None:
+    """extractors.article finds the author with Python tests instead of trafilatura's
+    XPaths: each test selects the same elements as its XPath, and the author is the one
+    trafilatura's extract_author gives, on every demo and golden page and on pages made
+    to hit each rule (discarded sections, a candidate containing one, every attribute)."""
+    from trafilatura.metadata import extract_author
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    from extractors import article as art
+
+    edge = [
+        article_page(body + "".join(f"<p>{t}</p>" for t in PARAGRAPHS))
+        for body in _AUTHOR_EDGE_PAGES
+    ]
+    pages = _all_demo_and_golden_pages() + edge
+    authors = set()
+    for page in pages:
+        tree = art._parse(art._decode(page, "", None), "")
+        elements = [e for e in tree.iter() if isinstance(e.tag, str)]
+        for xpath, test in zip(AUTHOR_XPATHS, art._AUTHOR_TESTS, strict=True):
+            assert xpath(tree) == [e for e in elements if test(e)]
+        discarded = {e for x in AUTHOR_DISCARD_XPATHS for e in x(tree)} - {tree}
+        assert discarded == {e for e in elements if e is not tree and art._author_discarded(e)}
+        relevant = set(art._author_relevant(tree))
+        assert all(
+            e in relevant
+            for e in elements
+            if art._author_discarded(e) or any(t(e) for t in art._AUTHOR_TESTS)
+        )
+        author = art._author(tree)
+        assert author == extract_author(tree)
+        authors.add(author)
+    assert {"Jane Roe", "Li Wei", None} <= authors  # the edge pages reach their rules
