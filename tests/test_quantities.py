@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.quantities import find_quantities
 
@@ -70,3 +72,46 @@ def test_count_after_its_unit(sentence: str, value: float, qualifier: str | None
 
 def test_a_year_after_the_unit_is_not_a_count() -> None:
     assert find_quantities("Arrests reached 2025 levels.") == []
+
+
+# ----------------------------------------------- the substring pre-check loses nothing
+
+
+def test_fold_for_search_maps_every_case_variant_of_an_ascii_letter_to_it() -> None:
+    """Over all of Unicode: a character that re.IGNORECASE equates with an ASCII letter
+    becomes that letter in _fold_for_search, so a word the case-insensitive patterns
+    match is always a plain substring of the folded sentence."""
+    import re
+
+    from extractors.quantities import _fold_for_search
+
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    checked = 0
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        char = chr(cp)
+        if letters.fullmatch(char) is None:
+            continue
+        for x in "abcdefghijklmnopqrstuvwxyz":
+            if re.fullmatch(x, char, re.IGNORECASE):
+                assert _fold_for_search(char) == x, (hex(cp), x)
+                checked += 1
+    assert checked > 52  # both cases of every letter, and the odd ones (K, ſ, ı, İ)
+
+
+_PIECES = [
+    "5,000", "1.5", "two", "Twenty", "a dozen", "ONE HUNDRED", "300", "million", "more than",
+    "arrests", "ARRESTS", "Troops", "people", "ſoldiers", "İndividuals", "had topped",
+    "rose to", "HİT", "Days", "members of the Illinois National Guard", "the", "and",
+    "agents", "often", "someone", "today", "woman", "2025", ",", ".", "-", "thouſand",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_find_quantities_equals_running_both_patterns(words: list[str]) -> None:
+    from extractors.quantities import _quantities
+
+    sentence = " ".join(words)
+    assert find_quantities(sentence) == _quantities(sentence)
