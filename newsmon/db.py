@@ -86,9 +86,28 @@ def open_db(
     return db
 
 
+_PLAIN = (str, int, float, bytes, type(None))
+
+
 def insert_row(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> int:
-    """Insert one row and return its integer primary key."""
-    pk = db.table(table).insert(dict(row)).last_pk
+    """Insert one row and return its integer primary key.
+
+    Plain values (text, numbers, bytes, NULL) go in with one INSERT; sqlite-utils' own
+    insert, used for anything else (it stores a dict or list as JSON), first looks the
+    table up in sqlite_master, twice, which the store paid for every article."""
+    if all(isinstance(v, _PLAIN) for v in row.values()):
+        columns = ", ".join(_quote(c) for c in row)
+        marks = ", ".join("?" * len(row))
+        cur = db.execute(
+            f"INSERT INTO {_quote(table)} ({columns}) VALUES ({marks})", list(row.values())
+        )
+        pk = cur.lastrowid
+    else:
+        pk = db.table(table).insert(dict(row)).last_pk
     if pk is None:
         raise StoreError(f"insert into {table} returned no row id")
     return int(pk)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'

@@ -89,3 +89,22 @@ def test_a_write_transaction_waits_instead_of_failing_on_a_stale_snapshot(db_pat
     assert not t.is_alive() and errors == []
     assert a.execute("select count(*) from feeds").fetchone()[0] == 2
     a.close()
+
+
+def test_insert_row_plain_and_json_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """insert_row: plain values in one INSERT (ids in order, NULLs kept), anything else
+    through sqlite-utils (a dict stored as JSON), odd column names quoted."""
+    import json
+
+    import sqlite_utils
+
+    from newsmon.db import insert_row
+
+    db = sqlite_utils.Database(tmp_path / "t.db")
+    db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, "a b" TEXT, n REAL, blob BLOB, extra TEXT)')
+    first = insert_row(db, "t", {"a b": "x", "n": 1.5, "blob": b"\x00\x01", "extra": None})
+    second = insert_row(db, "t", {"a b": "y", "extra": {"k": [1, 2]}})
+    assert (first, second) == (1, 2)
+    rows = db.execute('SELECT id, "a b", n, blob, extra FROM t ORDER BY id').fetchall()
+    assert rows[0] == (1, "x", 1.5, b"\x00\x01", None)
+    assert rows[1][:2] == (2, "y") and json.loads(rows[1][4]) == {"k": [1, 2]}
