@@ -292,3 +292,47 @@ def test_revisions_are_stored_apart(fresh_db: Database) -> None:
     assert revs == [1, 2]
     # The rewrite reports the same event: it joins the cluster, it is not a new one.
     assert second.joined_cluster_ids == first.new_cluster_ids
+
+
+def test_incremental_cluster_counts_equal_a_full_recount(fresh_db: Database) -> None:
+    """store_events updates a cluster's counts, first and last report from the events it
+    adds instead of recounting: after many articles (several outlets, one without a
+    source, published out of order, a repeat report from the same article, one with no
+    date at all) every cluster holds what refresh_cluster's recount gives."""
+    import random
+
+    from newsmon.events_store import refresh_cluster
+
+    db = fresh_db
+    rng = random.Random(5)
+    actors = ["National Guard", "ICE", "Border Patrol"]
+    days = ["2025-10-06", "2025-10-07", "2025-10-08"]
+    sources = ["a.example", "b.example", "c.example", None]
+    stamps = [f"2025-10-{d:02d}T{h:02d}:00:00-05:00" for d in (7, 8, 9) for h in (6, 12, 18)]
+    for i in range(60):
+        src = rng.choice(sources)
+        published = rng.choice([*stamps, None])
+        aid = article(db, src or "unknown", published or "", url=f"https://x/{i}")
+        if src is None:
+            db.execute("UPDATE articles SET source = NULL WHERE id = ?", [aid])
+        if published is None:
+            db.execute(
+                "UPDATE articles SET published = NULL, fetched_at = ? WHERE id = ?",
+                [rng.choice(stamps), aid],
+            )
+        evs = [
+            event(actor=rng.choice(actors), event_date=rng.choice(days), evidence_start=k * 100)
+            for k in range(rng.randint(1, 4))
+        ]
+        store(db, aid, evs)
+    fields = (
+        "mentions, articles, sources, last_reported, first_event_id, first_article_id,"
+        " first_source, first_reported"
+    )
+    clusters = db.execute(f"SELECT id, {fields} FROM event_clusters ORDER BY id").fetchall()
+    assert len(clusters) >= 5
+    assert max(c[1] for c in clusters) >= 10  # clusters with many reports
+    with db.atomic():
+        for c in clusters:
+            refresh_cluster(db, c[0], "2025-10-10T00:00:00+00:00")
+    assert db.execute(f"SELECT id, {fields} FROM event_clusters ORDER BY id").fetchall() == clusters
