@@ -90,18 +90,24 @@ _PLAIN = (str, int, float, bytes, type(None))
 
 
 def insert_row(db: sqlite_utils.Database, table: str, row: Mapping[str, Any]) -> int:
-    """Insert one row and return its integer primary key.
+    """Insert one row and return its integer primary key (creating the table, as
+    sqlite-utils does, when it does not exist yet).
 
     Plain values (text, numbers, bytes, NULL) go in with one INSERT; sqlite-utils' own
-    insert, used for anything else (it stores a dict or list as JSON), first looks the
-    table up in sqlite_master, twice, which the store paid for every article."""
+    insert, used for anything else (it stores a dict or list as JSON) and for a missing
+    table, first looks the table up in sqlite_master, twice, which the store paid for
+    every article."""
+    pk: int | None = None
     if all(isinstance(v, _PLAIN) for v in row.values()):
         columns = ", ".join(_quote(c) for c in row)
         marks = ", ".join("?" * len(row))
-        cur = db.execute(
-            f"INSERT INTO {_quote(table)} ({columns}) VALUES ({marks})", list(row.values())
-        )
-        pk = cur.lastrowid
+        sql = f"INSERT INTO {_quote(table)} ({columns}) VALUES ({marks})"
+        try:
+            pk = db.execute(sql, list(row.values())).lastrowid
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            pk = db.table(table).insert(dict(row)).last_pk
     else:
         pk = db.table(table).insert(dict(row)).last_pk
     if pk is None:

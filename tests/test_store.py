@@ -108,3 +108,16 @@ def test_insert_row_plain_and_json_values(tmp_path) -> None:  # type: ignore[no-
     rows = db.execute('SELECT id, "a b", n, blob, extra FROM t ORDER BY id').fetchall()
     assert rows[0] == (1, "x", 1.5, b"\x00\x01", None)
     assert rows[1][:2] == (2, "y") and json.loads(rows[1][4]) == {"k": [1, 2]}
+
+
+def test_insert_row_creates_a_missing_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """As sqlite-utils' insert did: the demo's marker table is created by its first row."""
+    import sqlite_utils
+
+    from newsmon.db import insert_row
+
+    db = sqlite_utils.Database(tmp_path / "t.db")
+    assert insert_row(db, "_marker", {"created_at": "2025-10-01T00:00:00+00:00"}) == 1
+    assert db.execute("SELECT created_at FROM _marker").fetchall() == [
+        ("2025-10-01T00:00:00+00:00",)
+    ]
