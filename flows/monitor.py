@@ -112,7 +112,7 @@ def _opaque(value: T) -> T:
     """``value`` as a task argument that Prefect passes on without walking into it.
 
     Prefect visits every object inside a task's arguments (looking for futures to wait
-    for), twice per task run: for a chunk of 50 processed articles with their events
+    for), twice per task run: for a chunk of processed articles with their events
     that is tens of thousands of objects, about 10 ms of CPU per article -- more than
     cleaning the article. ``opaque`` still resolves the argument itself (and records
     which task produced it), but not its contents, where there are no futures.
