@@ -158,38 +158,9 @@ _INVERTED_VERBS = (
     "totaled",
     "totalled",
 )
-#: The words of _NUM without digits ("a dozen" contains "dozen").
-_NUMBER_WORDS = (
-    "dozen",
-    "hundred",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-)
+#: The words of _NUM without digits: the last word of each number word ("a dozen" ->
+#: "dozen", "one hundred" -> "hundred").
+_NUMBER_WORDS = tuple(sorted({w.split()[-1] for w in NUMBER_WORDS}))
 _DIGIT = re.compile(r"\d")
 
 
