@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -127,68 +128,68 @@ VOCAB = [
 ]
 
 
-def check_patterns(texts: list[str], fuzz: int) -> int:
-    from extractors import events as ev
+def _sentences(texts: list[str]) -> list[str]:
     from extractors.sentences import iter_sentences
 
-    strings = [s.text for t in texts for s in iter_sentences(t, max_sentences=4000)]
+    return [s.text for t in texts for s in iter_sentences(t, max_sentences=4000)]
+
+
+Finditer = Callable[[str], Iterable["re.Match[str]"]]
+
+
+def _compare_spans(
+    name: str, strings: list[str], slow: Finditer, fast: Finditer, labels: tuple[str, str]
+) -> int:
+    """Print and return how many strings ``fast`` matches differently from ``slow``."""
+    slow_spans, t_slow = _timed(lambda: [[m.span() for m in slow(s)] for s in strings])
+    fast_spans, t_fast = _timed(lambda: [[m.span() for m in fast(s)] for s in strings])
+    diff = sum(a != b for a, b in zip(slow_spans, fast_spans, strict=True))
+    print(
+        f"{name:<16} {len(strings):>7} strings, {sum(map(len, slow_spans)):>6} matches: "
+        f"{diff} differences; {labels[0]} {t_slow:.2f} s, {labels[1]} {t_fast:.2f} s"
+    )
+    return diff
+
+
+def check_patterns(texts: list[str], fuzz: int) -> int:
+    from extractors import events as ev
+
+    strings = _sentences(texts)
     rng = random.Random(1)
-    vocab = VOCAB
     seps = [" ", "  ", "\n", "\t", "", "\u00a0", ", "]
     for _ in range(fuzz):
         k = rng.randint(1, 14)
-        strings.append("".join(rng.choice(vocab) + rng.choice(seps) for _ in range(k)))
+        strings.append("".join(rng.choice(VOCAB) + rng.choice(seps) for _ in range(k)))
     cases = [
         ("titled names", ev._TITLED, ev._TITLE_ANCHOR, ev._TITLE_PRE_WORDS),
         ("organisations", ev._ORG, ev._ORG_ANCHOR, ev._ORG_PRE_WORDS),
     ]
-    bad = 0
-    for name, rx, anchor, words in cases:
-
-        def slow_spans(rx: Any = rx) -> list[list[tuple[int, int]]]:
-            return [[m.span() for m in rx.finditer(s)] for s in strings]
-
-        def fast_spans(rx: Any = rx, anchor: Any = anchor, words: int = words) -> list[Any]:
-            return [
-                [m.span() for m in ev._anchored_finditer(rx, anchor, s, words)] for s in strings
-            ]
-
-        slow, t_slow = _timed(slow_spans)
-        fast, t_fast = _timed(fast_spans)
-        diff = sum(a != b for a, b in zip(slow, fast, strict=True))
-        bad += diff
-        print(
-            f"{name:<16} {len(strings):>7} strings, {sum(map(len, slow)):>6} matches: "
-            f"{diff} differences; finditer {t_slow:.2f} s, anchored {t_fast:.2f} s"
+    return sum(
+        _compare_spans(
+            name,
+            strings,
+            rx.finditer,
+            lambda s, rx=rx, anchor=anchor, words=words: ev._anchored_finditer(
+                rx, anchor, s, words
+            ),
+            ("finditer", "anchored"),
         )
-    return bad
+        for name, rx, anchor, words in cases
+    )
 
 
 def check_alias_patterns(texts: list[str]) -> int:
     from extractors import events as ev
-    from extractors.sentences import iter_sentences
     from newsmon.profile import load_profile
 
-    strings = [s.text for t in texts for s in iter_sentences(t, max_sentences=4000)]
+    strings = _sentences(texts)
     lex = ev._lexicon(load_profile())
     bad = 0
-    for name, aliases in (
-        ("actor aliases", list(lex.actor_of)),
-        ("place aliases", list(lex.place_of)),
-    ):
+    for name, aliases in (("actor aliases", lex.actor_of), ("place aliases", lex.place_of)):
         slow_rx, fast_rx = ev._alias_alternation(aliases), ev._alias_pattern(aliases)
         assert slow_rx is not None and fast_rx is not None
-        slow, t_slow = _timed(
-            lambda rx=slow_rx: [[m.span() for m in rx.finditer(s)] for s in strings]
-        )
-        fast, t_fast = _timed(
-            lambda rx=fast_rx: [[m.span() for m in rx.finditer(s)] for s in strings]
-        )
-        diff = sum(a != b for a, b in zip(slow, fast, strict=True))
-        bad += diff
-        print(
-            f"{name:<16} {len(strings):>7} strings, {sum(map(len, slow)):>6} matches: "
-            f"{diff} differences; alternation {t_slow:.2f} s, trie {t_fast:.2f} s"
+        bad += _compare_spans(
+            name, strings, slow_rx.finditer, fast_rx.finditer, ("alternation", "trie")
         )
     return bad
 
