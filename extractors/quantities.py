@@ -104,10 +104,11 @@ def _value(num: str, scale: str | None) -> float | None:
 def find_quantities(sentence: str) -> list[Quantity]:
     """All quantities with a known unit in ``sentence``, in order: "5,000 arrests" and
     the count after its unit, "arrests had topped 1,000" (then qualified "more than")."""
-    # Both patterns need a unit word and a number, the second also a passing verb. Case-insensitive
-    # alternations are slow in Python's re (no fast scan for a first character), so
-    # first look for the words as plain substrings of the folded sentence: about a tenth
-    # of the time, and a sentence without them cannot match (_fold_for_search says why).
+    # Both patterns need a unit word and a number, the second also a passing verb.
+    # Case-insensitive alternations are slow in Python's re (no fast scan for a first
+    # character), so first look for the words as plain substrings of the folded
+    # sentence: about a tenth of the time, and a sentence without them cannot match
+    # (_fold_for_search says why).
     folded = _fold_for_search(sentence)
     if not any(u in folded for u in UNITS):
         return []
@@ -117,29 +118,39 @@ def find_quantities(sentence: str) -> list[Quantity]:
 
 
 def _quantities(sentence: str, inverted: bool = True) -> list[Quantity]:
-    out = _forward(sentence)
+    """Both patterns, unconditionally (``inverted=False`` skips the second)."""
+    out = [q for m in _QUANTITY.finditer(sentence) if (q := _quantity(m, None)) is not None]
     if not inverted:
         return out
     taken = [(q.start, q.end) for q in out]
     for m in _INVERTED.finditer(sentence):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
-        value = _value(m.group("num"), m.group("scale"))
-        if value is None or (_YEAR.match(m.group("num")) and not m.group("scale")):
-            continue
         verb = m.group("verb").split()[0].lower()
-        qual = m.group("qual")
-        out.append(
-            Quantity(
-                start=m.start(),
-                end=m.end(),
-                text=m.group(),
-                value=value,
-                unit=UNITS[_fold_for_search(m.group("unit"))],
-                qualifier=qual.lower() if qual else ("more than" if verb in _PASSING else None),
-            )
-        )
+        q = _quantity(m, "more than" if verb in _PASSING else None)
+        if q is not None:
+            out.append(q)
     return sorted(out, key=lambda q: q.start)
+
+
+def _quantity(m: re.Match[str], default_qualifier: str | None) -> Quantity | None:
+    """The quantity a match of either pattern stands for; None for a bare year ("2025
+    arrests" is not a count worth guessing at) or a number that has no value."""
+    num, scale = m.group("num"), m.group("scale")
+    if _YEAR.match(num) and not scale:
+        return None
+    value = _value(num, scale)
+    if value is None:
+        return None
+    qual = m.group("qual")
+    return Quantity(
+        start=m.start(),
+        end=m.end(),
+        text=m.group(),
+        value=value,
+        unit=UNITS[_fold_for_search(m.group("unit"))],
+        qualifier=qual.lower() if qual else default_qualifier,
+    )
 
 
 #: The first word of each of _INVERTED's verbs.
@@ -173,28 +184,3 @@ def _fold_for_search(text: str) -> str:
     if "ı" in text or "İ" in text or "ſ" in text:
         text = text.replace("ı", "i").replace("İ", "i").replace("ſ", "s")
     return text.lower()
-
-
-def _forward(sentence: str) -> list[Quantity]:
-    out: list[Quantity] = []
-    for m in _QUANTITY.finditer(sentence):
-        num = m.group("num")
-        if _YEAR.match(num) and not m.group("scale"):
-            continue  # "2025 arrests" is not a count worth guessing at
-        value = _value(num, m.group("scale"))
-        if value is None:
-            continue
-        unit_word = _fold_for_search(m.group("unit"))
-        unit = UNITS[unit_word]
-        qual = m.group("qual")
-        out.append(
-            Quantity(
-                start=m.start(),
-                end=m.end(),
-                text=m.group(),
-                value=value,
-                unit=unit,
-                qualifier=qual.lower() if qual else None,
-            )
-        )
-    return out
