@@ -28,22 +28,19 @@ from __future__ import annotations
 
 import argparse
 import logging
-from contextlib import closing
-from dataclasses import replace
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect_dask import DaskTaskRunner
 
 import flows  # noqa: F401  (Prefect privacy/start-up defaults before Prefect loads)
+from flows.runs import feed_specs, recorded_run, run_profile
 from newsmon import pipeline
-from newsmon.db import DEFAULT_DB, open_db
-from newsmon.profile import FeedSpec, TopicProfile, load_profile
-from newsmon.runlock import RunLock, RunLocked, skipped_result
-from newsmon.store import RunCounts, finish_run, start_run
+from newsmon.db import DEFAULT_DB
+from newsmon.profile import FeedSpec, TopicProfile
+from newsmon.store import RunCounts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -106,26 +103,11 @@ def process_on_dask(
     the cluster. Returns the run's counts.
     """
     logger = get_run_logger()
-    profile = load_profile(topic)
-    if per_host_delay is not None:
-        profile = replace(profile, fetch=replace(profile.fetch, per_host_delay=per_host_delay))
+    profile = run_profile(topic, per_host_delay)
     allow = allow_private_hosts or profile.allow_private_hosts
-    specs = [FeedSpec(u) for u in feeds] if feeds else list(profile.feeds)
+    specs = feed_specs(profile, feeds)
 
-    # One run per database at a time, whichever flow runs it (see newsmon.runlock).
-    lock = RunLock(db)
-    try:
-        lock.acquire()
-    except RunLocked as exc:
-        return skipped_result(db, profile.id, exc)
-    try:
-        with closing(open_db(db)) as conn:  # fails loudly (StoreError) when it cannot
-            run_id = start_run(conn, profile.id)
-    except BaseException:
-        lock.release()
-        raise
-    counts, status = RunCounts(), "failed"
-    try:
+    def stages(counts: RunCounts) -> None:
         pipeline.prepare(db, profile)
         states = pipeline.feed_states(db, specs)
         polls = [_poll(f, states[f.url], profile, allow) for f in specs]
@@ -144,25 +126,16 @@ def process_on_dask(
                 logger.warning("%s %s: %s", f.stage, f.url, f.error)
             pipeline.add_chunk(counts, pipeline.store_chunk(db, processed, failures, profile))
         pipeline.commit_validators(db, polls)  # feeds' ETags, now that their items are stored
-        status = "completed_with_errors" if counts.errors else "completed"
-    finally:
-        summary = pipeline.summarize(counts, topic=profile.id, status=status)
-        try:
-            with closing(open_db(db, migrate=False)) as conn:
-                finish_run(conn, run_id, counts, status=status, summary=summary)
-        finally:
-            lock.release()
-        try:
-            create_markdown_artifact(
-                key="process-on-dask",
-                markdown=summary,
-                description=f"newsmon run {run_id} with processing on Dask",
-            )
-        except Exception as exc:  # a convenience; the runs row is the record
-            logger.warning("could not publish the run summary artifact: %s", exc)
-    result = counts.as_dict()
-    result.update(run_id=run_id, status=status, summary=summary, topic=profile.id)
-    return result
+
+    # One run per database at a time, whichever flow runs it (see newsmon.runlock).
+    return recorded_run(
+        db,
+        profile,
+        stages,
+        logger=logger,
+        artifact_key="process-on-dask",
+        description="newsmon run {run_id} with processing on Dask",
+    )
 
 
 def run_on_dask(

@@ -13,23 +13,20 @@ import logging
 import re
 import threading
 from collections import deque
-from contextlib import closing
-from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 import httpx
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import opaque
 
+from flows.runs import feed_specs, recorded_run, run_profile
 from newsmon import pipeline
-from newsmon.db import DEFAULT_DB, open_db
+from newsmon.db import DEFAULT_DB
 from newsmon.errors import FetchError
-from newsmon.profile import FeedSpec, TopicProfile, load_profile
-from newsmon.runlock import RunLock, RunLocked, skipped_result
-from newsmon.store import FeedState, RunCounts, finish_run, start_run
+from newsmon.profile import FeedSpec, TopicProfile
+from newsmon.store import FeedState, RunCounts
 
 LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -146,39 +143,22 @@ def monitor(
     Returns the run's counts.
     """
     logger = get_run_logger()
-    profile = load_profile(topic)
-    if per_host_delay is not None:
-        profile = replace(profile, fetch=replace(profile.fetch, per_host_delay=per_host_delay))
+    profile = run_profile(topic, per_host_delay)
     allow_private = allow_private_hosts or profile.allow_private_hosts
-    feed_specs = [FeedSpec(u) for u in feeds] if feeds else list(profile.feeds)
+    specs = feed_specs(profile, feeds)
 
-    # One run per database at a time: a second one skips (recorded in runs as such).
-    lock = RunLock(db)
-    try:
-        lock.acquire()
-    except RunLocked as exc:
-        return skipped_result(db, profile.id, exc)
-    # Opening the database is the one thing that must work: fail loudly if it cannot.
-    try:
-        with closing(open_db(db)) as conn:
-            run_id = start_run(conn, profile.id)
-    except BaseException:
-        lock.release()
-        raise
-    counts = RunCounts()
-    status = "failed"
-    try:
+    def stages(counts: RunCounts) -> None:
         if workers is not None and workers > 1:
             # The worker pool's fork server imports the stages (over half a second of
             # CPU) while the database is prepared and the feeds are polled, not after.
             pipeline.start_forkserver()
         prepare_task(db, _opaque(profile))
-        states = pipeline.feed_states(db, feed_specs)
+        states = pipeline.feed_states(db, specs)
         futures = [
             poll_feed_task.submit(f, _opaque(states[f.url]), _opaque(profile), allow_private)
-            for f in feed_specs
+            for f in specs
         ]
-        polls = [_poll_outcome(fut, spec) for fut, spec in zip(futures, feed_specs, strict=True)]
+        polls = [_poll_outcome(fut, spec) for fut, spec in zip(futures, specs, strict=True)]
         for message in pipeline.add_polls(counts, polls):
             logger.warning(message)
 
@@ -217,25 +197,15 @@ def monitor(
             _store(oldest, db, profile, counts, logger)
         # Only now may a feed answer 304 next time: everything it listed is on record.
         pipeline.commit_validators(db, polls)
-        status = "completed_with_errors" if counts.errors else "completed"
-    finally:
-        summary = pipeline.summarize(counts, topic=profile.id, status=status)
-        try:
-            with closing(open_db(db, migrate=False)) as conn:
-                finish_run(conn, run_id, counts, status=status, summary=summary)
-        finally:
-            lock.release()
-        try:
-            create_markdown_artifact(
-                key=_artifact_key(profile.id),
-                markdown=summary,
-                description=f"newsmon monitor run {run_id}",
-            )
-        except Exception as exc:  # the artifact is a convenience; the row in runs is the record
-            logger.warning("could not publish the run summary artifact: %s", exc)
-    result = counts.as_dict()
-    result.update(run_id=run_id, status=status, summary=summary, topic=profile.id)
-    return result
+
+    return recorded_run(
+        db,
+        profile,
+        stages,
+        logger=logger,
+        artifact_key=_artifact_key(profile.id),
+        description="newsmon monitor run {run_id}",
+    )
 
 
 def _store(
