@@ -40,6 +40,8 @@ from html import escape as html_escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from news_page import PAGE_STYLES, median_shape
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
@@ -64,47 +66,22 @@ def sentence_pool() -> list[str]:
     ]
 
 
-def make_article(i: int, rng: random.Random, pool: list[str]) -> tuple[str, str]:
-    """(title, html): a distinct story wrapped in ~100 KB of page chrome."""
+def make_article(
+    i: int, rng: random.Random, pool: list[str], pages: str = "news"
+) -> tuple[str, str]:
+    """(title, html): a distinct story in about 100 KB of page chrome; by default shaped
+    like a real news site's (see ``news_page``)."""
     sentences = rng.sample(pool, rng.randint(30, 45))
     title = " ".join(sentences[0].split()[:12]).rstrip(",.;:") + f" ({i})"
     paragraphs = [" ".join(sentences[k : k + 3]) for k in range(0, len(sentences), 3)]
-    body = "\n".join(f"<p>{html_escape(p)}</p>" for p in paragraphs)
     filler = [w for sent in pool[:200] for w in sent.split()]
-    nav = "".join(f'<li><a href="/section/{k}">Section {k}</a></li>' for k in range(60))
-    related = "".join(
-        f'<li><a href="/story/{rng.randint(0, 10**6)}">Related story {k} about the city</a></li>'
-        for k in range(30)
-    )
-    script = "<script>var cfg = {" + ",".join(f'"k{k}": {k}' for k in range(2500)) + "};</script>"
-    style = (
-        "<style>"
-        + "".join(f".c{k}{{margin:{k % 9}px;padding:{k % 5}px}}" for k in range(1800))
-        + "</style>"
-    )
-    comments = "".join(
-        f'<div class="comment"><b>reader{k}</b>'
-        f"<p>{html_escape(' '.join(rng.choice(filler) for _ in range(25)))}</p></div>"
-        for k in range(12)
-    )
-    html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{html_escape(title)} | Benchmark Gazette</title>
-<meta property="og:site_name" content="Benchmark Gazette">
-<meta property="article:published_time" content="2025-10-{1 + i % 28:02d}T12:00:00Z">
-<link rel="canonical" href="/story/{i}">{style}{script}</head>
-<body><header><nav><ul>{nav}</ul></nav></header>
-<main><article><h1>{html_escape(title)}</h1><p class="byline">By Staff Writer {i % 17}</p>
-{body}</article>
-<aside><h2>Related</h2><ul>{related}</ul></aside>
-<section id="comments"><h2>Comments</h2>{comments}</section></main>
-<footer><p>© Benchmark Gazette</p></footer></body></html>"""
-    return title, html
+    return title, PAGE_STYLES[pages](i, rng, title, paragraphs, filler)
 
 
 class Site:
     """N articles in F RSS feeds, served from memory on 127.0.0.1."""
 
-    def __init__(self, n: int, feeds: int, seed: int = 7) -> None:
+    def __init__(self, n: int, feeds: int, seed: int = 7, pages: str = "news") -> None:
         rng = random.Random(seed)
         pool = sentence_pool()
         self.pages: dict[str, bytes] = {}
@@ -112,7 +89,7 @@ class Site:
         items: list[list[str]] = [[] for _ in range(feeds)]
         start = datetime(2025, 10, 1, tzinfo=UTC)
         for i in range(n):
-            title, html = make_article(i, rng, pool)
+            title, html = make_article(i, rng, pool, pages)
             self.pages[f"/story/{i}"] = html.encode()
             stamp = format_datetime(start + timedelta(minutes=i))
             items[i % feeds].append(
@@ -175,9 +152,19 @@ class RemoteSite:
     """The same site, served by a child process, so the server's threads do not compete
     for the GIL with what is being measured (a real news site is another machine)."""
 
-    def __init__(self, n: int, feeds: int) -> None:
+    def __init__(self, n: int, feeds: int, pages: str = "news") -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve", "--articles", str(n), "--feeds", str(feeds)],
+            [
+                sys.executable,
+                __file__,
+                "--serve",
+                "--articles",
+                str(n),
+                "--feeds",
+                str(feeds),
+                "--pages",
+                pages,
+            ],  # fmt: skip
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -199,13 +186,61 @@ class RemoteSite:
         self.proc.wait(timeout=30)
 
 
-def serve(n: int, feeds: int) -> int:
-    site = Site(n, feeds)
+def serve(n: int, feeds: int, pages: str) -> int:
+    site = Site(n, feeds, pages=pages)
     avg_kb = sum(len(p) for p in site.pages.values()) / len(site.pages) / 1024
     print(site.base, f"{avg_kb:.1f}", flush=True)
     sys.stdin.read()  # until the parent closes our stdin
     site.close()
     return 0
+
+
+def _trafilatura_ms(pages: list[str]) -> float:
+    """Median CPU milliseconds of the baseline's trafilatura call on one page."""
+    import trafilatura
+
+    times = []
+    for html in pages:
+        t0 = time.process_time()
+        trafilatura.extract(html, include_comments=False)
+        times.append((time.process_time() - t0) * 1000)
+    return statistics.median(times)
+
+
+def _shape_line(label: str, pages: list[str]) -> str:
+    m = median_shape(pages)
+    return (
+        f"{label:<34} {len(pages):>4} pages, medians: {m['KB']:.0f} KB, "
+        f"{m['elements']:.0f} elements, {m['attributes per element']:.2f} attributes and "
+        f"depth {m['average depth']:.1f} per element, {m['script/style share']:.0%} "
+        f"script/style; trafilatura {_trafilatura_ms(pages):.1f} ms"
+    )
+
+
+def describe_pages(style: str, real_dir: str | None, sample: int = 50) -> None:
+    """Print the markup of the generated pages (what cleaning time depends on) and, with
+    ``real_dir``, of the real pages of 60-160 KB there, timed in the same run."""
+    import gzip
+
+    rng, pool = random.Random(7), sentence_pool()
+    generated = [make_article(i, rng, pool, style)[1] for i in range(sample)]
+    print(_shape_line(f"generated pages ({style})", generated), flush=True)
+    if not real_dir:
+        return
+    real = []
+    for path in sorted(Path(real_dir).iterdir()):
+        if path.name.endswith(".html.gz"):
+            data = gzip.decompress(path.read_bytes())
+        elif path.name.endswith(".html"):
+            data = path.read_bytes()
+        else:
+            continue
+        if 60 * 1024 <= len(data) <= 160 * 1024:
+            real.append(data.decode("utf-8", errors="replace"))
+    if not real:
+        print(f"no .html or .html.gz pages of 60-160 KB in {real_dir}")
+        return
+    print(_shape_line("real pages of 60-160 KB", real), flush=True)
 
 
 def baseline(site: RemoteSite, db_path: str) -> int:
@@ -364,23 +399,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--repeat", type=int, default=3, help="rounds of baseline + flow (median; default 3)"
     )
+    ap.add_argument(
+        "--pages",
+        choices=sorted(PAGE_STYLES),
+        default="news",
+        help="page chrome: 'news' (shaped like real news pages, the default) or "
+        "'script-heavy' (the first generator: mostly one script and one style block)",
+    )
+    ap.add_argument(
+        "--compare-real",
+        metavar="DIR",
+        help="also measure real pages (a directory of .html or .html.gz files, e.g. "
+        "../shared/benchmarks/article-extraction/html): their markup and trafilatura's "
+        "time on them, next to the generated pages'",
+    )
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--flow-child", metavar="BASE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.serve:
-        return serve(args.articles, args.feeds)
+        return serve(args.articles, args.feeds, args.pages)
     if args.flow_child:
         return flow_child(args.flow_child, args.feeds, args.articles)
 
     from newsmon.pipeline import default_workers
 
     workers = default_workers()
-    site = RemoteSite(args.articles, args.feeds)
+    site = RemoteSite(args.articles, args.feeds, args.pages)
     print(
         f"{args.articles} pages of {site.avg_kb:.0f} KB on average in {args.feeds} feeds; "
         f"{os.cpu_count()} CPUs; python {sys.version.split()[0]}",
         flush=True,
     )
+    describe_pages(args.pages, args.compare_real)
     tmp = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
     n = args.articles
     try:
