@@ -195,38 +195,37 @@ def serve(n: int, feeds: int, pages: str) -> int:
     return 0
 
 
-def _trafilatura_ms(pages: list[str]) -> float:
-    """Median CPU milliseconds of the baseline's trafilatura call on one page."""
+def _trafilatura_ms(*page_sets: list[str]) -> list[float]:
+    """Median CPU milliseconds of the baseline's trafilatura call on one page of each
+    set. The sets are timed interleaved, page by page, so that the machine's drifting
+    speed weighs on each the same."""
+    import itertools
+
     import trafilatura
 
-    times = []
-    for html in pages:
-        t0 = time.process_time()
-        trafilatura.extract(html, include_comments=False)
-        times.append((time.process_time() - t0) * 1000)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in page_sets]
+    for row in itertools.zip_longest(*page_sets):
+        for k, html in enumerate(row):
+            if html is not None:
+                t0 = time.process_time()
+                trafilatura.extract(html, include_comments=False)
+                times[k].append((time.process_time() - t0) * 1000)
+    return [statistics.median(t) for t in times]
 
 
-def _shape_line(label: str, pages: list[str]) -> str:
+def _shape_line(label: str, pages: list[str], cleaning_ms: float) -> str:
     m = median_shape(pages)
     return (
         f"{label:<34} {len(pages):>4} pages, medians: {m['KB']:.0f} KB, "
         f"{m['elements']:.0f} elements, {m['attributes per element']:.2f} attributes and "
         f"depth {m['average depth']:.1f} per element, {m['script/style share']:.0%} "
-        f"script/style; trafilatura {_trafilatura_ms(pages):.1f} ms"
+        f"script/style; trafilatura {cleaning_ms:.1f} ms"
     )
 
 
-def describe_pages(style: str, real_dir: str | None, sample: int = 50) -> None:
-    """Print the markup of the generated pages (what cleaning time depends on) and, with
-    ``real_dir``, of the real pages of 60-160 KB there, timed in the same run."""
+def _real_pages(real_dir: str) -> list[str]:
     import gzip
 
-    rng, pool = random.Random(7), sentence_pool()
-    generated = [make_article(i, rng, pool, style)[1] for i in range(sample)]
-    print(_shape_line(f"generated pages ({style})", generated), flush=True)
-    if not real_dir:
-        return
     real = []
     for path in sorted(Path(real_dir).iterdir()):
         if path.name.endswith(".html.gz"):
@@ -237,10 +236,21 @@ def describe_pages(style: str, real_dir: str | None, sample: int = 50) -> None:
             continue
         if 60 * 1024 <= len(data) <= 160 * 1024:
             real.append(data.decode("utf-8", errors="replace"))
-    if not real:
+    return real
+
+
+def describe_pages(style: str, real_dir: str | None, sample: int = 50) -> None:
+    """Print the markup of the generated pages (what cleaning time depends on) and, with
+    ``real_dir``, of the real pages of 60-160 KB there, timed in the same run."""
+    rng, pool = random.Random(7), sentence_pool()
+    generated = [make_article(i, rng, pool, style)[1] for i in range(sample)]
+    real = _real_pages(real_dir) if real_dir else []
+    if real_dir and not real:
         print(f"no .html or .html.gz pages of 60-160 KB in {real_dir}")
-        return
-    print(_shape_line("real pages of 60-160 KB", real), flush=True)
+    times = _trafilatura_ms(generated, real) if real else _trafilatura_ms(generated)
+    print(_shape_line(f"generated pages ({style})", generated, times[0]), flush=True)
+    if real:
+        print(_shape_line("real pages of 60-160 KB", real, times[1]), flush=True)
 
 
 def baseline(site: RemoteSite, db_path: str) -> int:
