@@ -344,6 +344,40 @@ def cpu_seconds() -> float | None:
     return total
 
 
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds used so far, by kind of process (as ``cpu_seconds``); empty without
+    psutil. The pool's workers are forked by the fork server, so they share its command
+    line and are told apart by their parent."""
+    try:
+        import psutil
+    except ImportError:
+        return {}
+    me = psutil.Process()
+    out: dict[str, float] = {}
+    for proc in [me, *me.children(recursive=True)]:
+        if proc.pid in _NOT_OURS:
+            continue
+        try:
+            t = proc.cpu_times()
+            cmd = " ".join(proc.cmdline())
+            parent = " ".join(psutil.Process(proc.ppid()).cmdline())
+        except psutil.Error:
+            continue
+        if proc.pid == me.pid:
+            kind = "the flow's process"
+        elif "uvicorn" in cmd:
+            kind = "Prefect API server"
+        elif "forkserver" in parent:
+            kind = "pool workers"
+        elif "forkserver" in cmd:
+            kind = "fork server"
+        else:
+            kind = "other"
+        cpu = t.user + t.system + t.children_user + t.children_system
+        out[kind] = out.get(kind, 0.0) + cpu
+    return out
+
+
 def timed(label: str, fn: Callable[[], int], n_expected: int) -> float:
     c0 = cpu_seconds()
     t0 = time.perf_counter()
@@ -380,7 +414,13 @@ def flow_child(base: str, n_feeds: int, n: int) -> int:
     print(f"Prefect start-up (ephemeral API, not counted): {time.perf_counter() - t0:.1f} s")
     db = str(Path(tempfile.mkdtemp(prefix="newsmon-bench-")) / "flow.db")
     site = SiteAt(base, n_feeds)
+    before = cpu_by_process()
     rate = timed("newsmon monitor flow (Prefect)", lambda: pipeline_flow(site, db), n)
+    after = cpu_by_process()
+    used = {k: v - before.get(k, 0.0) for k, v in after.items()}
+    if used:
+        parts = [f"{k} {v:.1f} s" for k, v in sorted(used.items(), key=lambda kv: -kv[1])]
+        print(f"  CPU by process: {', '.join(parts)}", flush=True)
     print(f"RATE {rate}", flush=True)
     return 0
 

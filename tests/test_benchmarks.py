@@ -99,4 +99,8 @@ def test_the_benchmark_runs_every_contender_and_stores_every_article() -> None:
     ):
         assert any(line.startswith(contender) for line in lines), (contender, out.stdout)
     assert sum("    24 articles in" in line for line in lines) == 5  # 3 stage runs + 1 + 1
+    # Where the flow's CPU went: its own process and the Prefect API at least (a run
+    # this small does not start the process pool).
+    (by_process,) = [line for line in lines if line.startswith("  CPU by process: ")]
+    assert "the flow's process" in by_process and "Prefect API server" in by_process
     assert lines[-1].startswith("median of 1: baseline"), out.stdout
