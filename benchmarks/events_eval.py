@@ -223,11 +223,54 @@ def speed(articles: list[dict[str, Any]], profile: Any, long_words: int) -> dict
     }
 
 
+def speed_on_benchmark_pages(profile: Any, n: int) -> dict[str, float]:
+    """The extractor on ``benchmarks/throughput.py``'s generated articles (long, every
+    sentence from the demo's news prose: about 11 events each, a worst case), next to
+    trafilatura's default cleaning of the same pages, which is most of the baseline's
+    cost per article there. CPU time, the two interleaved page by page."""
+    import random
+
+    import trafilatura
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import throughput
+
+    from extractors.article import extract_article
+
+    rng, pool = random.Random(5), throughput.sentence_pool()
+    pages = [throughput.make_article(i, rng, pool)[1] for i in range(n)]
+    cleaned = [extract_article(p.encode(), f"http://127.0.0.1/story/{i}", encoding="utf-8")
+               for i, p in enumerate(pages)]  # fmt: skip
+    events_s = cleaning_s = 0.0
+    found = 0
+    for page, article in zip(pages, cleaned, strict=True):
+        t0 = time.process_time()
+        found += len(extract_events(article.text, published=article.published, profile=profile))
+        t1 = time.process_time()
+        trafilatura.extract(page, include_comments=False)
+        events_s += t1 - t0
+        cleaning_s += time.process_time() - t1
+    return {
+        "articles": n,
+        "words_per_article": round(sum(len(a.text.split()) for a in cleaned) / n),
+        "events_per_article": round(found / n, 1),
+        "events_ms_per_article": round(events_s / n * 1000, 2),
+        "trafilatura_ms_per_page": round(cleaning_s / n * 1000, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gold", default=str(ROOT / "tests" / "gold"))
     ap.add_argument("--profile", default=None, help="topic profile (default: the shipped one)")
     ap.add_argument("--long-words", type=int, default=200_000)
+    ap.add_argument(
+        "--benchmark-pages",
+        type=int,
+        default=100,
+        help="also time the extractor on this many of benchmarks/throughput.py's "
+        "generated articles (0: skip)",
+    )
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false alarms")
     args = ap.parse_args(argv)
@@ -235,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     articles = load_gold(Path(args.gold))
     res = evaluate(articles, profile, args.verbose)
     res["speed"] = speed(articles, profile, args.long_words)
+    if args.benchmark_pages > 0:
+        res["speed_on_benchmark_pages"] = speed_on_benchmark_pages(profile, args.benchmark_pages)
     files = sorted({a["gold_file"] for a in articles})
     res["by_gold_file"] = {
         f: evaluate([a for a in articles if a["gold_file"] == f], profile) for f in files
@@ -270,6 +315,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{sp['long_text_words']:,}-word text in {sp['long_text_seconds']} s "
         f"({sp['long_text_events']} events)"
     )
+    if "speed_on_benchmark_pages" in res:
+        b = res["speed_on_benchmark_pages"]
+        print(
+            f"on {b['articles']} throughput-benchmark articles ({b['words_per_article']} words, "
+            f"{b['events_per_article']} events each): {b['events_ms_per_article']} ms CPU per "
+            f"article; trafilatura's default cleaning of their pages: "
+            f"{b['trafilatura_ms_per_page']} ms"
+        )
     if args.verbose:
         print("\n".join(["", "misses:", *res["_misses"], "", "false alarms:", *res["_false"]]))
     return 0

@@ -479,9 +479,11 @@ def test_quality_does_not_fall_below_the_pinned_floor(profile: TopicProfile) -> 
 
 
 def test_benchmark_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _events_eval().main(["--long-words", "2000"]) == 0
+    assert _events_eval().main(["--long-words", "2000", "--benchmark-pages", "5"]) == 0
     out = capsys.readouterr().out
     assert "overall" in out and "date accuracy" in out and "articles/s" in out
+    (line,) = [x for x in out.splitlines() if x.startswith("on 5 throughput-benchmark articles")]
+    assert "events each" in line and "trafilatura's default cleaning" in line
 
 
 def test_two_different_counts_in_one_article_stay_two_events(profile) -> None:  # type: ignore[no-untyped-def]
