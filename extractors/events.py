@@ -1592,6 +1592,9 @@ def _to_event(d: _Draft, others: Sequence[_Draft], pub: date | None) -> Event:
         extra.append(("actor_role", d.actor_role))
     if d.date is not None:
         extra.append(("date_text", d.date.text))
+        if value is not None and d.date.kind == "week":
+            # "last week": event_date is the week's Monday, the event one of its days
+            extra.append(("date_precision", "week"))
         if d.date_inferred:
             extra.append(("date_from", "another sentence"))
     if d.quantity is not None and d.quantity.qualifier:

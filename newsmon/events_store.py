@@ -13,12 +13,19 @@ worse than reporting one event twice). An event joins an existing cluster when
 
 - the event type is the same and the actor is the same (both unknown counts as the
   same only when the place is known and equal);
-- target and location agree where both are known;
+- target and location agree where both are known (a place agrees with the places the
+  profile says contain it: ``within``);
 - the dates are within :data:`DATE_TOLERANCE_DAYS` of each other; an event without a
   date joins only a cluster without a date whose reports are within
-  :data:`UNDATED_WINDOW_DAYS` of this article's publication.
+  :data:`UNDATED_WINDOW_DAYS` of this article's publication. A date known only to the
+  week ("last week": ``extra`` ``date_precision`` ``week``, stored as the week's Monday)
+  stands for any of its seven days, on the event and on the cluster (its
+  ``date_precision`` column, from the report that created it).
 
-Among several candidates the one whose date is closest wins (then the oldest).
+Among several candidates the one whose date is closest wins (then the oldest). A match
+on a week-only date counts when no exact date matches and it is the only one: "Perry
+blocked the deployment last week" joins the one ruling of hers that week, and none if
+there were two.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -42,6 +49,21 @@ DATE_TOLERANCE_DAYS = 1
 #: Undated reports of one event: within a day of the cluster's first report (measured
 #: from the first report, so a cluster cannot creep forward one report at a time).
 UNDATED_WINDOW_DAYS = 1
+#: Days after ``event_date`` on which an event may have happened, by date precision:
+#: an exact day, or the seven days of a week given as "last week" (its Monday).
+DATE_SPAN_DAYS = {"week": 6}
+_MAX_SPAN_DAYS = max(DATE_SPAN_DAYS.values())
+
+
+def date_precision(e: Event) -> str | None:
+    """``"week"`` when the event's date is only the week's Monday, else ``None``."""
+    value = dict(e.extra).get("date_precision")
+    return value if value in DATE_SPAN_DAYS else None
+
+
+def _date_distance(day: date, span: int, other: date, other_span: int) -> int:
+    """Days between two date ranges (0 when they overlap)."""
+    return max(0, (other - day).days - span, (day - other).days - other_span)
 
 
 @dataclass(frozen=True)
@@ -161,24 +183,41 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
-def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> int | None:
-    """The existing cluster that ``e`` (reported at ``reported``) belongs to, if any."""
+def _same_place(a: str | None, b: str | None, containing: Mapping[str, frozenset[str]]) -> bool:
+    """Two reports' places fit one event: equal, one unknown, or one within the other
+    ("Elwood" and "Illinois"; not "Chicago" and "Portland", nor two Chicago
+    neighbourhoods)."""
+    if a is None or b is None or a == b:
+        return True
+    return a in containing.get(b, ()) or b in containing.get(a, ())
+
+
+def find_cluster(
+    db: sqlite_utils.Database,
+    e: Event,
+    reported: str | None,
+    containing: Mapping[str, frozenset[str]] | None = None,
+) -> int | None:
+    """The existing cluster that ``e`` (reported at ``reported``) belongs to, if any;
+    ``containing`` as in :func:`store_events`."""
     if e.actor is None and e.location is None:
         return None  # "agents fired tear gas" with no place: too vague to match
     day = _day(e.event_date)
+    span = DATE_SPAN_DAYS.get(date_precision(e) or "", 0)
     rep_day = _day(reported)
     sql = (
-        "SELECT id, target, location, event_date, first_reported"
+        "SELECT id, target, location, event_date, first_reported, date_precision"
         " FROM event_clusters WHERE event_type = ? AND actor IS ?"
     )
     params: list[object] = [e.event_type, e.actor]
     # Narrow by date in SQL (the exact rules follow in Python), so the query does not
-    # return every cluster an actor has ever had.
+    # return every cluster an actor has ever had. A cluster dated to a week is stored
+    # under its Monday, up to six days before the day it may match.
     if day is not None:
         sql += " AND event_date BETWEEN ? AND ?"
         params += [
-            (day - timedelta(days=DATE_TOLERANCE_DAYS)).isoformat(),
-            (day + timedelta(days=DATE_TOLERANCE_DAYS)).isoformat(),
+            (day - timedelta(days=DATE_TOLERANCE_DAYS + _MAX_SPAN_DAYS)).isoformat(),
+            (day + timedelta(days=DATE_TOLERANCE_DAYS + span)).isoformat(),
         ]
     elif rep_day is not None:
         sql += " AND event_date IS NULL AND substr(first_reported, 1, 10) BETWEEN ? AND ?"
@@ -190,15 +229,22 @@ def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> i
         return None
     rows = db.execute(sql, params).fetchall()
     best: tuple[int, int] | None = None  # (distance in days, cluster id)
-    for cid, target, location, cdate, first_rep in rows:
-        if not (_compatible(target, e.target) and _compatible(location, e.location)):
+    by_week: set[int] = set()  # clusters matched on a date known only to the week
+    for cid, target, location, cdate, first_rep, cprecision in rows:
+        if not (
+            _compatible(target, e.target) and _same_place(location, e.location, containing or {})
+        ):
             continue
         if e.actor is None and location != e.location:
             continue
         cday = _day(cdate)
         if day is not None and cday is not None:
-            dist = abs((day - cday).days)
+            cspan = DATE_SPAN_DAYS.get(cprecision or "", 0)
+            dist = _date_distance(day, span, cday, cspan)
             if dist > DATE_TOLERANCE_DAYS:
+                continue
+            if span or cspan:
+                by_week.add(int(cid))
                 continue
         elif day is None and cday is None:
             # Undated: only reports close in time, and only on an exact key.
@@ -214,6 +260,8 @@ def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> i
             continue  # one dated, one not: cannot tell
         if best is None or (dist, cid) < best:
             best = (dist, int(cid))
+    if best is None and len(by_week) == 1:
+        return by_week.pop()  # when "last week" fits several, do not guess which
     if (
         best is None
         and day is None
@@ -223,29 +271,41 @@ def find_cluster(db: sqlite_utils.Database, e: Event, reported: str | None) -> i
     ):
         return _back_reference(db, e, rep_day)
     if best is None and day is not None and e.actor is not None and e.event_type in BACKREF_TYPES:
-        return _undated_first_report(db, e, day)
+        return _undated_first_report(db, e, day, span, containing)
     return None if best is None else best[1]
 
 
-def _undated_first_report(db: sqlite_utils.Database, e: Event, day: date) -> int | None:
+def _undated_first_report(
+    db: sqlite_utils.Database,
+    e: Event,
+    day: date,
+    span: int = 0,
+    containing: Mapping[str, frozenset[str]] | None = None,
+) -> int | None:
     """A dated report of a one-off event whose first report gave no date ("issued a
     restraining order", in a story published that day) joins that undated cluster when
-    it was first reported between the day before and two days after the event date."""
+    it was first reported between the day before and two days after the event date (for
+    a date known only to the week, ``span`` days later: its last day; and then only when
+    one such cluster fits)."""
     rows = db.execute(
-        "SELECT id, target FROM event_clusters WHERE event_type = ? AND actor = ?"
+        "SELECT id, target, location FROM event_clusters WHERE event_type = ? AND actor = ?"
         " AND event_date IS NULL AND substr(first_reported, 1, 10) BETWEEN ? AND ?"
         " ORDER BY first_reported, id",
         [
             e.event_type,
             e.actor,
             (day - timedelta(days=1)).isoformat(),
-            (day + timedelta(days=2)).isoformat(),
+            (day + timedelta(days=2 + span)).isoformat(),
         ],
     ).fetchall()
-    for cid, target in rows:
-        if _compatible(target, e.target):
-            return int(cid)
-    return None
+    fits = [
+        int(cid)
+        for cid, target, location in rows
+        if _compatible(target, e.target) and _same_place(location, e.location, containing or {})
+    ]
+    if span and len(fits) > 1:
+        return None
+    return fits[0] if fits else None
 
 
 #: How far back an undated mention may refer to an earlier report of the same event.
@@ -292,15 +352,16 @@ def _create_cluster(
 ) -> int:
     cur = db.execute(
         "INSERT INTO event_clusters (event_type, actor, target, location, event_date,"
-        " first_event_id, first_article_id, first_source, first_reported, last_reported,"
-        " mentions, articles, sources, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 1, ?, ?)",
+        " date_precision, first_event_id, first_article_id, first_source, first_reported,"
+        " last_reported, mentions, articles, sources, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 1, ?, ?)",
         [
             e.event_type,
             e.actor,
             e.target,
             e.location,
             e.event_date,
+            date_precision(e) if e.event_date else None,
             event_id,
             article_id,
             source,
@@ -415,13 +476,15 @@ def store_events(
     events: Sequence[Event],
     *,
     revision: int | None = None,
+    containing: Mapping[str, frozenset[str]] | None = None,
 ) -> StoredEvents:
     """Write ``events`` of article ``article_id`` and cluster them; see the module doc.
 
     ``revision`` is the article revision whose text the evidence offsets point into
     (default: the article's current ``articles.revision``); it is stored when the
-    ``events`` table has a ``revision`` column. Runs inside the caller's transaction
-    (no BEGIN/COMMIT here). Idempotent.
+    ``events`` table has a ``revision`` column. ``containing`` maps a place to the
+    places that contain it (``TopicProfile.containing_places``). Runs inside the
+    caller's transaction (no BEGIN/COMMIT here). Idempotent.
     """
     now = now_iso()
     reported, source, current_revision = _article_info(db, article_id)
@@ -440,7 +503,7 @@ def store_events(
         if key in existing:
             event_ids.append(existing[key])
             continue
-        cid = find_cluster(db, e, reported)
+        cid = find_cluster(db, e, reported, containing)
         if cid is None:
             # The new cluster first, so that the event is inserted with its cluster id:
             # updating an events row afterwards would re-index its evidence in

@@ -48,6 +48,9 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     kind: str = "place"
+    #: The profile's place that contains this one ("Elwood" is within "Illinois"): a
+    #: report of an event "in Illinois" and one "at Elwood" can be the same event.
+    within: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,52 @@ class TopicProfile:
 
     def section(self, name: str) -> Any:
         return self.raw.get(name)
+
+    def containing_places(self) -> dict[str, frozenset[str]]:
+        """For each place, every place of the profile that contains it (``within``,
+        followed up: a neighbourhood is within its city and the city's state)."""
+        parent = {p.name: p.within for p in self.places}
+        out: dict[str, frozenset[str]] = {}
+        for name in parent:
+            up: list[str] = []
+            at: str | None = parent[name]
+            while at is not None and at not in up and len(up) <= len(parent):
+                up.append(at)
+                at = parent.get(at)
+            out[name] = frozenset(up)
+        return out
+
+
+def _within(value: Any, where: str, path: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ProfileError(path, f"{where} must be the name of another place")
+    return value.strip()
+
+
+def _check_within(places: list[Place], path: str) -> None:
+    """Each ``within`` names another place of the profile, and they do not go round."""
+    names = {p.name for p in places}
+    parent = {p.name: p.within for p in places}
+    for i, p in enumerate(places):
+        if p.within is None:
+            continue
+        if p.within not in names:
+            raise ProfileError(
+                path,
+                f"places[{i}] ({p.name}): within = {p.within!r} is not the name of a place "
+                "in this profile",
+            )
+        chain: list[str] = [p.name]
+        at: str | None = p.within
+        while at is not None:
+            if at in chain:
+                raise ProfileError(
+                    path, f"places: 'within' goes round in a circle: {' → '.join([*chain, at])}"
+                )
+            chain.append(at)
+            at = parent.get(at)
 
 
 def _strs(value: Any, where: str, path: str) -> tuple[str, ...]:
@@ -228,8 +277,10 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
                 lat=None if lat is None else _number(lat, f"places[{i}].lat", sp, 0.0),
                 lon=None if lon is None else _number(lon, f"places[{i}].lon", sp, 0.0),
                 kind=str(pl.get("kind", "place")),
+                within=_within(pl.get("within"), f"places[{i}].within", sp),
             )
         )
+    _check_within(places, sp)
 
     fe = _table(raw, "fetch", sp)
     dflt = FetchSpec()

@@ -289,6 +289,26 @@ def test_planned_date_is_flagged(profile: TopicProfile) -> None:
 
 
 @pytest.mark.parametrize(
+    ("when", "date", "precision"),
+    [
+        ("last week", "2025-10-06", "week"),  # Monday of the week before Thu Oct. 16
+        ("on Oct. 9", "2025-10-09", None),
+        ("on Thursday", "2025-10-16", None),
+    ],
+)
+def test_a_date_known_only_to_the_week_says_so(
+    profile: TopicProfile, when: str, date: str, precision: str | None
+) -> None:
+    """The clusterer matches "last week" with any day of that week (events_store)."""
+    text = (
+        f"U.S. District Judge April Perry {when} blocked the deployment of National Guard troops."
+    )
+    e = only(text, profile, "2025-10-16")
+    assert (e.event_type, e.actor, e.event_date) == ("COURT_RULING", "April Perry", date)
+    assert dict(e.extra).get("date_precision") == precision
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "Critics warn that immigration crackdowns can chill cooperation with local police.",

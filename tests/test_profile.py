@@ -49,6 +49,11 @@ themes = ["x"]
         (VALID.replace('id = "t"', 'id = "t"\nallow_private_hosts = "yes"'), "true or false"),
         (VALID + "[fetch]\ntimeout = 0", "must be positive"),
         (VALID + "anchors = 'Chicago'", "list of strings"),
+        (VALID + '[[places]]\nname = "Elwood"\nwithin = "Ilinois"',
+         "places[0] (Elwood): within = 'Ilinois' is not the name of a place"),
+        (VALID + '[[places]]\nname = "Elwood"\nwithin = 3', "must be the name of another"),
+        (VALID + '[[places]]\nname = "A"\nwithin = "B"\n[[places]]\nname = "B"\nwithin = "A"',
+         "goes round in a circle: A → B → A"),
     ],
 )
 def test_bad_profiles_are_refused_with_the_reason(tmp_path: Path, text: str, problem: str) -> None:
@@ -71,3 +76,12 @@ def test_minimal_profile_gets_defaults(tmp_path: Path) -> None:
     p = load_profile(_write(tmp_path, VALID))
     assert p.feeds == () and p.seed_paths == ()
     assert p.fetch.max_bytes > 0 and p.fetch.timeout > 0
+
+
+def test_places_within_places(tmp_path: Path, profile) -> None:  # type: ignore[no-untyped-def]
+    containing = profile.containing_places()
+    assert containing["Pilsen"] == {"Chicago", "Illinois"}
+    assert containing["Elwood"] == {"Illinois"}
+    assert containing["Illinois"] == frozenset() and containing["Portland"] == frozenset()
+    p = load_profile(_write(tmp_path, VALID + '[[places]]\nname = "Lake Erie"'))
+    assert p.places[0].within is None and p.containing_places() == {"Lake Erie": frozenset()}
