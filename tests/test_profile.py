@@ -49,11 +49,15 @@ themes = ["x"]
         (VALID.replace('id = "t"', 'id = "t"\nallow_private_hosts = "yes"'), "true or false"),
         (VALID + "[fetch]\ntimeout = 0", "must be positive"),
         (VALID + "anchors = 'Chicago'", "list of strings"),
-        (VALID + '[[places]]\nname = "Elwood"\nwithin = "Ilinois"',
-         "places[0] (Elwood): within = 'Ilinois' is not the name of a place"),
+        (
+            VALID + '[[places]]\nname = "Elwood"\nwithin = "Ilinois"',
+            "places[0] (Elwood): within = 'Ilinois' is not the name of a place",
+        ),
         (VALID + '[[places]]\nname = "Elwood"\nwithin = 3', "must be the name of another"),
-        (VALID + '[[places]]\nname = "A"\nwithin = "B"\n[[places]]\nname = "B"\nwithin = "A"',
-         "goes round in a circle: A → B → A"),
+        (
+            VALID + '[[places]]\nname = "A"\nwithin = "B"\n[[places]]\nname = "B"\nwithin = "A"',
+            "goes round in a circle: A → B → A",
+        ),
     ],
 )
 def test_bad_profiles_are_refused_with_the_reason(tmp_path: Path, text: str, problem: str) -> None:
