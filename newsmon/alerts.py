@@ -4,7 +4,8 @@ The monitor calls :func:`raise_alerts` inside its own store transaction with the
 has just written; this module never begins or commits. Each alert kind has its own
 function that plugs into :func:`raise_alerts`:
 
-- ``NEW_EVENT`` from new event clusters: one alert per cluster, never one per report.
+- ``NEW_EVENT`` from new event clusters: one alert per cluster, never one per report;
+  none for a report of a tracked figure that is known already or raised FACT_CHANGED.
 - ``FACT_CHANGED`` from events that report a tracked fact (the profile's ``[[facts]]``).
 - ``ARTICLE_UPDATED`` from rows of ``article_revisions`` (a known article rewritten).
 
@@ -420,6 +421,45 @@ def new_event_alerts(
     return alerts
 
 
+#: Outcomes of a tracked figure's report after which a NEW_EVENT would say nothing new
+#: (the figure was known: same, flap, stale, seed) or say it twice (FACT_CHANGED did).
+_FIGURE_COVERED = (OUTCOME_SAME, OUTCOME_FLAP, OUTCOME_STALE, OUTCOME_ALERTED, OUTCOME_SEED)
+
+
+def _figure_covered(
+    db: sqlite_utils.Database, topic: str, figures: Sequence[FactSpec], event_id: int | None
+) -> bool:
+    """True when the event reports a tracked number ("DHS said agents had arrested more
+    than 1,500 people since September": a running total, not a new raid) and its report
+    was a repeat of a known figure or raised FACT_CHANGED. The first figure ever seen
+    (the baseline) and figures read against the fact's direction (often not the running
+    total at all: "agents arrested more than 20 people in one raid") keep their
+    NEW_EVENT. Call it after :func:`fact_changed_alerts` has seen the event."""
+    if event_id is None:
+        return False
+    rows = _events(db, [event_id])
+    if not rows:
+        return False
+    ev = rows[0]
+    for spec in figures:
+        value = fact_value(spec, ev)
+        if value is None:
+            continue
+        # Covered: this article's report of the value was a repeat or FACT_CHANGED, or
+        # another article announced the value already (this one may have given it as a
+        # second, older figure: "two weeks ago, arrests had topped 1,000").
+        covered, announced = _FIGURE_COVERED, ANNOUNCED_OUTCOMES
+        if _rows(
+            db,
+            "SELECT 1 FROM fact_observations WHERE topic = ? AND fact_key = ? AND value = ?"
+            f" AND ((article_id = ? AND outcome IN ({','.join('?' * len(covered))}))"
+            f" OR (article_id != ? AND outcome IN ({','.join('?' * len(announced))})))",
+            [topic, spec.key, value[0], ev["article_id"], *covered, ev["article_id"], *announced],
+        ):
+            return True
+    return False
+
+
 def _new_event(ev: Mapping[str, Any], key: str, cluster_id: int | None) -> _Alert:
     src = source_ref(ev)
     summary = f"New {_label(ev.get('event_type'))}: {event_headline(ev)} — {src['outlet']}"
@@ -806,11 +846,19 @@ def raise_alerts(
     del article_ids  # alerts come from events, clusters and revisions
     now = now or now_iso()
     raised: list[int] = []
-    for alert in new_event_alerts(db, new_cluster_ids, event_ids, new_event_types(profile)):
+    new_events = new_event_alerts(db, new_cluster_ids, event_ids, new_event_types(profile))
+    # Facts first: whether a new cluster's report is a tracked figure already known (or
+    # announced by FACT_CHANGED right now) decides whether it is a NEW_EVENT as well.
+    fact_alert_ids = fact_changed_alerts(db, profile, event_ids, now)
+    figures = [spec for spec in fact_specs(profile) if spec.kind == "number"]
+    for alert in new_events:
+        if figures and _figure_covered(db, profile.id, figures, alert.event_id):
+            LOGGER.debug("no NEW_EVENT for event %s: a tracked figure", alert.event_id)
+            continue
         alert_id = _insert_alert(db, alert, now)
         if alert_id is not None:
             raised.append(alert_id)
-    raised.extend(fact_changed_alerts(db, profile, event_ids, now))
+    raised.extend(fact_alert_ids)
     for alert in article_updated_alerts(db, revision_ids):
         alert_id = _insert_alert(db, alert, now)
         if alert_id is not None:

@@ -178,6 +178,48 @@ def test_alerts_live_and_die_with_their_transaction(fresh_db, topic):  # type: i
     assert fresh_db["events"].count == 0
 
 
+def test_a_known_or_changed_running_total_is_not_also_a_new_event(fresh_db, profile):  # type: ignore[no-untyped-def]
+    """A running total ("agents have arrested more than 1,000 people since September")
+    is news once, as a NEW_EVENT, when first seen; after that FACT_CHANGED says when it
+    moves, and each outlet repeating it is not a new arrest raid."""
+    up = [{**FACTS[0], "direction": "up"}]
+    topic = replace(profile, raw={**profile.raw, "facts": up})
+
+    def report(n: int, *figures: float) -> tuple[list[int], list[dict[str, Any]]]:
+        a = add_article(fresh_db, n)
+        evs = [
+            add_event(fresh_db, a, event_type="ARREST_RAID", actor="DHS", start=k * 50,
+                      quantity=f"{v:,.0f} arrests", quantity_value=v, quantity_unit="arrests",
+                      cluster_id=100 + n * 10 + k)  # fmt: skip
+            for k, v in enumerate(figures)
+        ]
+        clusters = [100 + n * 10 + k for k in range(len(figures))]
+        before = {r["id"] for r in alerts(fresh_db)}
+        raise_alerts(fresh_db, topic, event_ids=evs, new_cluster_ids=clusters)
+        return evs, [r for r in alerts(fresh_db) if r["id"] not in before]
+
+    (first,), raised = report(1, 1000)
+    assert [(r["kind"], r["event_id"]) for r in raised] == [(NEW_EVENT, first)]  # baseline
+    assert report(2, 1000)[1] == []  # the same figure from another outlet
+    (ev,), raised = report(3, 1500)
+    assert [(r["kind"], r["event_id"]) for r in raised] == [(FACT_CHANGED, ev)]
+    # An article with the new figure and, in passing, the old one: nothing new at all.
+    assert report(4, 1500, 1000)[1] == []
+    # A lower figure, against the count's direction, is not this running total: perhaps
+    # one raid ("agents arrested more than 20 people in one building"). It keeps its
+    # NEW_EVENT.
+    (ev,), raised = report(5, 20)
+    assert [(r["kind"], r["event_id"]) for r in raised] == [(NEW_EVENT, ev)]
+    # A raid with no tracked figure alerts as before.
+    a = add_article(fresh_db, 6)
+    raid = add_event(
+        fresh_db, a, event_type="ARREST_RAID", actor="ICE", cluster_id=999,
+        quantity="12 vehicles", quantity_value=12, quantity_unit="vehicles",
+    )  # fmt: skip
+    assert raise_alerts(fresh_db, topic, event_ids=[raid], new_cluster_ids=[999])
+    assert alerts(fresh_db, NEW_EVENT)[-1]["event_id"] == raid
+
+
 # --------------------------------------------------------------------------- FACT_CHANGED
 
 
