@@ -850,6 +850,17 @@ _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their|his|her|our|these|those)\s+$", re.IGNORECASE
 )
 _REDUCED_RELATIVE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have)\b")
+#: "People arrested by ICE in the region are typically brought ...": the participle
+#: describes the people; the sentence's verb comes after its by-phrase.
+_REDUCED_RELATIVE_BY_AFTER = re.compile(r"\s+by\s+[^,.;:]{1,50}?\s+(?:was|were|is|are)\b")
+_AUXILIARY_BEFORE = re.compile(r"\b(?:was|were|is|are|be|been|being|get|got|gets)\s+$")
+#: "The White House said the lawsuit was a political stunt": something said about a
+#: lawsuit already filed, not a filing ("the lawsuit was filed Monday" still is one).
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_PREDICATE_AFTER = re.compile(
+    r"\s+(?:was|is|were|are|would|will|has|had)\b"
+    r"(?!\s+(?:be\s+|been\s+)?(?:filed|brought|submitted|lodged)\b)"
+)
 _PROGRESSIVE_BEFORE = re.compile(
     r"\b(?:is|are|was|were|been|be|began|begin|begins|started|keep|kept)\s+$"
 )
@@ -1223,10 +1234,22 @@ def _sentence_events(
                     continue  # "the federalized troops": an adjective, not a deed
                 if trig.endswith("ed") and _REDUCED_RELATIVE_AFTER.match(s, tm.end()):
                     continue  # "the man arrested was a citizen of Mexico"
+                if (
+                    trig.endswith("ed")
+                    and not _AUXILIARY_BEFORE.search(before)
+                    and _REDUCED_RELATIVE_BY_AFTER.match(s, tm.end())
+                ):
+                    continue  # "people arrested by ICE in the region are typically brought"
                 if trig.endswith("ing") and not _PROGRESSIVE_BEFORE.search(before):
                     continue  # "deploying troops would inflame tensions": a gerund
             if trig in ("arrests", "raids", "raid") and _OPINION_BEFORE.search(before):
                 continue  # "called the raid a terror operation": an opinion about it
+            if (
+                trig == "lawsuit"
+                and _DEFINITE_BEFORE.search(before)
+                and _PREDICATE_AFTER.match(s, tm.end())
+            ):
+                continue  # "said the lawsuit was a political stunt": about it, not a filing
             if (
                 etype == "ARREST_RAID"
                 and trig in ("arrests", "raids", "raid")

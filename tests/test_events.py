@@ -317,12 +317,34 @@ def test_a_date_known_only_to_the_week_says_so(
         "DHS has not said when the operation will end.",
         "President Donald Trump has repeatedly slammed Chicago over its policies.",
         "Perry said deploying troops would likely inflame tensions.",
+        "People arrested by ICE in the region are typically brought to the building first.",
+        "The White House said the lawsuit was a political stunt.",
     ],
 )
 def test_generic_habitual_and_hypothetical_sentences_are_not_events(
     profile: TopicProfile, sentence: str
 ) -> None:
     assert [e for e in events(sentence, profile) if e.event_type != "STATEMENT"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "actor"),
+    [
+        # A filing said with "the lawsuit" is still a filing.
+        ("The state of Illinois filed the lawsuit Monday in federal court in Chicago.",
+         "LAWSUIT", "State of Illinois"),
+        ("Illinois sued the Trump administration; the lawsuit was filed Monday in Chicago.",
+         "LAWSUIT", "State of Illinois"),
+        # A passive main verb with its by-phrase is still an arrest.
+        ("Two men were arrested by ICE agents in Pilsen on Tuesday and are being held.",
+         "ARREST_RAID", "ICE"),
+    ],
+)  # fmt: skip
+def test_the_lawsuit_and_by_phrases_that_are_still_events(
+    profile: TopicProfile, sentence: str, event_type: str, actor: str
+) -> None:
+    found = [(e.event_type, e.actor) for e in events(sentence, profile)]
+    assert (event_type, actor) in found, found
 
 
 # ----------------------------------------------------------------------------- merging
