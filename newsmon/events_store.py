@@ -14,7 +14,7 @@ worse than reporting one event twice). An event joins an existing cluster when
 - the event type is the same and the actor is the same (both unknown counts as the
   same only when the place is known and equal);
 - target and location agree where both are known (a place agrees with the places the
-  profile says contain it: ``within``);
+  profile says contain it, ``within``; a target with the actors it is ``part_of``);
 - the dates are within :data:`DATE_TOLERANCE_DAYS` of each other; an event without a
   date joins only a cluster without a date whose reports are within
   :data:`UNDATED_WINDOW_DAYS` of this article's publication. A date known only to the
@@ -179,14 +179,10 @@ def _insert_event(
     return int(cur.lastrowid)
 
 
-def _compatible(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a == b
-
-
-def _same_place(a: str | None, b: str | None, containing: Mapping[str, frozenset[str]]) -> bool:
-    """Two reports' places fit one event: equal, one unknown, or one within the other
-    ("Elwood" and "Illinois"; not "Chicago" and "Portland", nor two Chicago
-    neighbourhoods)."""
+def _nested(a: str | None, b: str | None, containing: Mapping[str, frozenset[str]]) -> bool:
+    """Two reports' places, or targets, fit one event: equal, one unknown, or one
+    within the other ("Elwood" and "Illinois", "Donald Trump" and the "Trump
+    administration"; not "Chicago" and "Portland", nor two Chicago neighbourhoods)."""
     if a is None or b is None or a == b:
         return True
     return a in containing.get(b, ()) or b in containing.get(a, ())
@@ -232,7 +228,8 @@ def find_cluster(
     by_week: set[int] = set()  # clusters matched on a date known only to the week
     for cid, target, location, cdate, first_rep, cprecision in rows:
         if not (
-            _compatible(target, e.target) and _same_place(location, e.location, containing or {})
+            _nested(target, e.target, containing or {})
+            and _nested(location, e.location, containing or {})
         ):
             continue
         if e.actor is None and location != e.location:
@@ -269,7 +266,7 @@ def find_cluster(
         and rep_day is not None
         and e.event_type in BACKREF_TYPES
     ):
-        return _back_reference(db, e, rep_day)
+        return _back_reference(db, e, rep_day, containing)
     if best is None and day is not None and e.actor is not None and e.event_type in BACKREF_TYPES:
         return _undated_first_report(db, e, day, span, containing)
     return None if best is None else best[1]
@@ -301,7 +298,8 @@ def _undated_first_report(
     fits = [
         int(cid)
         for cid, target, location in rows
-        if _compatible(target, e.target) and _same_place(location, e.location, containing or {})
+        if _nested(target, e.target, containing or {})
+        and _nested(location, e.location, containing or {})
     ]
     if span and len(fits) > 1:
         return None
@@ -318,7 +316,12 @@ BACKREF_TYPES = frozenset(
 )
 
 
-def _back_reference(db: sqlite_utils.Database, e: Event, rep_day: date) -> int | None:
+def _back_reference(
+    db: sqlite_utils.Database,
+    e: Event,
+    rep_day: date,
+    containing: Mapping[str, frozenset[str]] | None = None,
+) -> int | None:
     """An undated mention of something already reported ("Perry's order", "after Trump
     federalized the Guard") joins that earlier cluster: the most recent one with the
     same type and actor, a compatible target, first reported within the last
@@ -336,7 +339,7 @@ def _back_reference(db: sqlite_utils.Database, e: Event, rep_day: date) -> int |
         ],
     ).fetchall()
     for cid, target in rows:
-        if _compatible(target, e.target):
+        if _nested(target, e.target, containing or {}):
             return int(cid)
     return None
 
@@ -482,8 +485,8 @@ def store_events(
 
     ``revision`` is the article revision whose text the evidence offsets point into
     (default: the article's current ``articles.revision``); it is stored when the
-    ``events`` table has a ``revision`` column. ``containing`` maps a place to the
-    places that contain it (``TopicProfile.containing_places``). Runs inside the
+    ``events`` table has a ``revision`` column. ``containing`` maps a place or actor to
+    the places or actors that contain it (``TopicProfile.containing``). Runs inside the
     caller's transaction (no BEGIN/COMMIT here). Idempotent.
     """
     now = now_iso()

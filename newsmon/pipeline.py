@@ -169,7 +169,7 @@ def prepare(db_path: str, profile: TopicProfile) -> PrepareInfo:
                 # What the seeds report is already known: their events form clusters
                 # (so later reports of them join, not alert) but raise no alert.
                 events = event_extractor.extract_events(text, published=published, profile=profile)
-                store_events(db, aid, events, containing=profile.containing_places())
+                store_events(db, aid, events, containing=profile.containing())
         return PrepareInfo(seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0)
     finally:
         db.close()
@@ -704,7 +704,7 @@ def _store_one(
     index.add(article_id, a.text, fingerprint=p.fingerprint)
     if status != "relevant" or not p.events:
         return
-    stored = store_events(db, article_id, p.events, containing=profile.containing_places())
+    stored = store_events(db, article_id, p.events, containing=profile.containing())
     counts["events"] += len(stored.event_ids)
     new = alerts.raise_alerts(
         db,
@@ -739,7 +739,7 @@ def _store_revision_events(
             article_id,
             p.events,
             revision=int(revision),
-            containing=profile.containing_places(),
+            containing=profile.containing(),
         )
         counts["events"] += len(stored.event_ids)
     new = alerts.raise_alerts(

@@ -11,7 +11,7 @@ import glob
 import logging
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,9 @@ class Actor:
     aliases: tuple[str, ...] = ()
     kind: str = "organization"  # person | organization | government | group
     role: str | None = None
+    #: The profile's actor this one belongs to ("ICE" is part of "DHS", "Donald Trump"
+    #: of the "Trump administration"): suing one or the other can be the same lawsuit.
+    part_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,48 +115,68 @@ class TopicProfile:
     def containing_places(self) -> dict[str, frozenset[str]]:
         """For each place, every place of the profile that contains it (``within``,
         followed up: a neighbourhood is within its city and the city's state)."""
-        parent = {p.name: p.within for p in self.places}
-        out: dict[str, frozenset[str]] = {}
-        for name in parent:
-            up: list[str] = []
-            at: str | None = parent[name]
-            while at is not None and at not in up and len(up) <= len(parent):
-                up.append(at)
-                at = parent.get(at)
-            out[name] = frozenset(up)
+        return _ancestors({p.name: p.within for p in self.places})
+
+    def containing_actors(self) -> dict[str, frozenset[str]]:
+        """For each actor, every actor of the profile it is part of (``part_of``,
+        followed up: ICE is part of DHS and of the Trump administration)."""
+        return _ancestors({a.name: a.part_of for a in self.actors})
+
+    def containing(self) -> dict[str, frozenset[str]]:
+        """Places and actors together (what event clustering compares)."""
+        out = self.containing_places()
+        for name, up in self.containing_actors().items():
+            out[name] = out.get(name, frozenset()) | up
         return out
+
+
+def _ancestors(parent: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for name in parent:
+        up: list[str] = []
+        at: str | None = parent[name]
+        while at is not None and at not in up and len(up) <= len(parent):
+            up.append(at)
+            at = parent.get(at)
+        out[name] = frozenset(up)
+    return out
 
 
 def _within(value: Any, where: str, path: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ProfileError(path, f"{where} must be the name of another place")
+        kind = "actor" if where.startswith("actors") else "place"
+        raise ProfileError(path, f"{where} must be the name of another {kind}")
     return value.strip()
 
 
-def _check_within(places: list[Place], path: str) -> None:
-    """Each ``within`` names another place of the profile, and they do not go round."""
-    names = {p.name for p in places}
-    parent = {p.name: p.within for p in places}
-    for i, p in enumerate(places):
-        if p.within is None:
+def _check_within(
+    parent: Sequence[tuple[str, str | None]], table: str, key: str, path: str
+) -> None:
+    """Each ``within`` (places) or ``part_of`` (actors) names another entry of the same
+    table, and they do not go round."""
+    names = {name for name, _ in parent}
+    up = dict(parent)
+    kind = table.removesuffix("s")
+    for i, (name, first) in enumerate(parent):
+        if first is None:
             continue
-        if p.within not in names:
+        if first not in names:
             raise ProfileError(
                 path,
-                f"places[{i}] ({p.name}): within = {p.within!r} is not the name of a place "
+                f"{table}[{i}] ({name}): {key} = {first!r} is not the name of a {kind} "
                 "in this profile",
             )
-        chain: list[str] = [p.name]
-        at: str | None = p.within
+        chain: list[str] = [name]
+        at: str | None = first
         while at is not None:
             if at in chain:
                 raise ProfileError(
-                    path, f"places: 'within' goes round in a circle: {' → '.join([*chain, at])}"
+                    path, f"{table}: '{key}' goes round in a circle: {' → '.join([*chain, at])}"
                 )
             chain.append(at)
-            at = parent.get(at)
+            at = up.get(at)
 
 
 def _strs(value: Any, where: str, path: str) -> tuple[str, ...]:
@@ -263,8 +286,10 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
                 aliases=_strs(a.get("aliases"), f"actors[{i}].aliases", sp),
                 kind=str(a.get("kind", "organization")),
                 role=a.get("role"),
+                part_of=_within(a.get("part_of"), f"actors[{i}].part_of", sp),
             )
         )
+    _check_within([(a.name, a.part_of) for a in actors], "actors", "part_of", sp)
     places = []
     for i, pl in enumerate(_tables(raw, "places", sp)):
         if not isinstance(pl.get("name"), str):
@@ -280,7 +305,7 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
                 within=_within(pl.get("within"), f"places[{i}].within", sp),
             )
         )
-    _check_within(places, sp)
+    _check_within([(p.name, p.within) for p in places], "places", "within", sp)
 
     fe = _table(raw, "fetch", sp)
     dflt = FetchSpec()

@@ -217,6 +217,34 @@ def test_a_place_agrees_with_the_places_that_contain_it(
         assert two.new_cluster_ids and two.new_cluster_ids != one.new_cluster_ids
 
 
+def test_a_target_agrees_with_the_actors_it_is_part_of(fresh_db: Database) -> None:
+    """The demo's lawsuit: "Illinois and Chicago sued President Donald Trump" on Monday,
+    then, undated, "the same day that Illinois and Chicago sued the Trump
+    administration". One lawsuit. A suit against the City of Chicago is another."""
+    part_of = {"Donald Trump": frozenset({"Trump administration"}), "DHS": frozenset(
+        {"Trump administration"})}  # fmt: skip
+    suit = event(event_type="LAWSUIT", actor="State of Illinois", location="Chicago")
+
+    def put(source: str, published: str, e: Event) -> StoredEvents:
+        with fresh_db.atomic():
+            return store_events(
+                fresh_db, article(fresh_db, source, published), [e], containing=part_of
+            )
+
+    first = put("ledger.example", "2025-10-06T15:00:00-05:00",
+                replace(suit, target="Donald Trump", event_date="2025-10-06"))  # fmt: skip
+    later = put("windy.example", "2025-10-06T20:00:00-05:00",
+                replace(suit, target="Trump administration", event_date=None))  # fmt: skip
+    assert later.joined_cluster_ids == first.new_cluster_ids
+    same_day = put("herald.example", "2025-10-07T08:00:00-05:00",
+                   replace(suit, target="DHS", event_date="2025-10-06"))  # fmt: skip
+    assert same_day.new_cluster_ids  # DHS and Trump are both in the administration,
+    # but neither is part of the other: not enough to say it is the same lawsuit
+    other = put("dispatch.example", "2025-10-07T09:00:00-05:00",
+                replace(suit, target="City of Chicago", event_date="2025-10-06"))  # fmt: skip
+    assert other.new_cluster_ids
+
+
 def test_last_week_in_the_state_joins_the_undated_ruling_at_a_place_in_it(
     fresh_db: Database,
 ) -> None:

@@ -82,6 +82,21 @@ def test_minimal_profile_gets_defaults(tmp_path: Path) -> None:
     assert p.fetch.max_bytes > 0 and p.fetch.timeout > 0
 
 
+def test_actors_part_of_actors(tmp_path: Path, profile) -> None:  # type: ignore[no-untyped-def]
+    containing = profile.containing_actors()
+    assert containing["ICE"] == {"DHS", "Trump administration"}
+    assert containing["Donald Trump"] == {"Trump administration"}
+    assert containing["National Guard"] == frozenset()
+    both = profile.containing()
+    assert both["Elwood"] == {"Illinois"} and both["ICE"] == {"DHS", "Trump administration"}
+    actors = '[[actors]]\nname = "ICE"\npart_of = "DSH"\n'
+    with pytest.raises(ProfileError, match="actors\\[0\\] \\(ICE\\): part_of = 'DSH' is not"):
+        load_profile(_write(tmp_path, VALID + actors))
+    loop = '[[actors]]\nname = "A"\npart_of = "A"\n'
+    with pytest.raises(ProfileError, match="'part_of' goes round in a circle: A → A"):
+        load_profile(_write(tmp_path, VALID + loop))
+
+
 def test_places_within_places(tmp_path: Path, profile) -> None:  # type: ignore[no-untyped-def]
     containing = profile.containing_places()
     assert containing["Pilsen"] == {"Chicago", "Illinois"}
