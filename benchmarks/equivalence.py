@@ -194,6 +194,45 @@ def check_alias_patterns(texts: list[str]) -> int:
     return bad
 
 
+def _trees(pages: Iterable[str]) -> list[Any]:
+    """The pages parsed as ``extractors.article`` parses them; unusable pages skipped."""
+    from extractors import article as art
+    from newsmon.errors import ExtractionError
+
+    trees = []
+    for page in pages:
+        try:
+            trees.append(art._parse(art._decode(page, "", None), ""))
+        except ExtractionError:
+            continue
+    return trees
+
+
+def compared_body_text(tree: Any) -> str:
+    """The body text without the fast path: the precision pass always with trafilatura's
+    readability/justext comparison ("" when there is no article text)."""
+    from extractors import article as art
+
+    text = art._trafilatura_text(tree, "", favor_precision=True)
+    words = art.count_words(text)
+    if words < art.SHORT_TEXT_WORDS:
+        fuller = art._trafilatura_text(tree, "", favor_precision=False)
+        if art.count_words(fuller) > art.LOST_BODY_RATIO * words:
+            text = fuller
+    return text if art.prose_words(text) >= art.MIN_ARTICLE_WORDS else ""
+
+
+def shipped_body_text(tree: Any) -> str:
+    """``extractors.article._body_text``, "" where it finds no article text."""
+    from extractors import article as art
+    from newsmon.errors import ExtractionError
+
+    try:
+        return art._body_text(tree, "")
+    except ExtractionError:
+        return ""
+
+
 def _author_tests_differ(tree: Any) -> int:
     """How many of extractors.article's Python author tests select other elements than
     the trafilatura XPath each replaces (document order, element for element)."""
@@ -221,14 +260,8 @@ def check_author_and_metadata(pages: list[str]) -> int:
     from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
     from extractors import article as art
-    from newsmon.errors import ExtractionError
 
-    trees = []
-    for page in pages:
-        try:
-            trees.append(art._parse(art._decode(page, "", None), ""))
-        except ExtractionError:
-            continue
+    trees = _trees(pages)
     bad = 0
     pairs = list(
         zip(
@@ -279,32 +312,9 @@ def _demo_and_fixture_pages() -> list[str]:
 def check_body_fast_path(pages: list[str]) -> int:
     """The shipped body text against the rule without the fast path: the precision pass
     always with trafilatura's readability/justext comparison."""
-    from extractors import article as art
-    from newsmon.errors import ExtractionError
-
-    def reference(tree: Any) -> str:
-        text = art._trafilatura_text(tree, "", favor_precision=True)
-        words = art.count_words(text)
-        if words < art.SHORT_TEXT_WORDS:
-            fuller = art._trafilatura_text(tree, "", favor_precision=False)
-            if art.count_words(fuller) > art.LOST_BODY_RATIO * words:
-                text = fuller
-        return text if art.prose_words(text) >= art.MIN_ARTICLE_WORDS else ""
-
-    def shipped(tree: Any) -> str:
-        try:
-            return art._body_text(tree, "")
-        except ExtractionError:
-            return ""
-
-    trees = []
-    for page in pages:
-        try:
-            trees.append(art._parse(art._decode(page, "", None), ""))
-        except ExtractionError:
-            continue
-    slow, t_slow = _timed(lambda: [reference(t) for t in trees])
-    fast, t_fast = _timed(lambda: [shipped(t) for t in trees])
+    trees = _trees(pages)
+    slow, t_slow = _timed(lambda: [compared_body_text(t) for t in trees])
+    fast, t_fast = _timed(lambda: [shipped_body_text(t) for t in trees])
     diff = sum(a != b for a, b in zip(slow, fast, strict=True))
     print(
         f"body text        {len(trees):>7} pages: {diff} differences; "

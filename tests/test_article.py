@@ -414,22 +414,16 @@ def test_fast_first_pass_gives_the_text_of_the_full_comparison() -> None:
     """The first pass skips trafilatura's comparison with readability/justext and only
     falls back to it under FAST_PATH_MIN_WORDS words: on every demo and golden page the
     text is the one the comparison gives (short pages included: some take the slow way)."""
+    import importlib.util
+
     from extractors import article as art
 
-    def compared(tree: Any) -> str:
-        text = art._trafilatura_text(tree, "", favor_precision=True)
-        words = count_words(text)
-        if words < art.SHORT_TEXT_WORDS:
-            fuller = art._trafilatura_text(tree, "", favor_precision=False)
-            if count_words(fuller) > art.LOST_BODY_RATIO * words:
-                text = fuller
-        return text if art.prose_words(text) >= art.MIN_ARTICLE_WORDS else ""
-
-    def shipped(tree: Any) -> str:
-        try:
-            return art._body_text(tree, "")
-        except ExtractionError:
-            return ""
+    spec = importlib.util.spec_from_file_location(
+        "equivalence", Path(__file__).resolve().parent.parent / "benchmarks" / "equivalence.py"
+    )
+    assert spec is not None and spec.loader is not None
+    equivalence = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(equivalence)
 
     short = 0
     short_pages = [
@@ -441,11 +435,11 @@ def test_fast_first_pass_gives_the_text_of_the_full_comparison() -> None:
     assert len(pages) > 100
     for page in pages:
         tree = art._parse(art._decode(page, "", None), "")
-        expected = compared(tree)
+        expected = equivalence.compared_body_text(tree)
         short += count_words(art._trafilatura_text(tree, "", favor_precision=True, fast=True)) < (
             art.FAST_PATH_MIN_WORDS
         )
-        assert shipped(tree) == expected
+        assert equivalence.shipped_body_text(tree) == expected
     assert short > 0  # the fallback is exercised, not only the fast path
 
 
