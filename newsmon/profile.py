@@ -77,6 +77,12 @@ class RelevanceSpec:
     #: (first 120 words) 2, further down 1. The default 3 means "in the title, or in
     #: the lead and once more, or three times": a passing mention is not enough.
     min_anchor_strength: float = 3.0
+    #: Towns within this distance of the story's places (the profile's places that are
+    #: anchors or lie within one) count as anchors too; 0 turns it off.
+    region_radius_km: float = 50.0
+    #: Anchors learned from accepted articles (not from the file: the monitor adds them
+    #: from the database at the start of a run, see ``newsmon.learning``).
+    learned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -270,11 +276,16 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
         min_anchor_strength=_number(
             rel.get("min_anchor_strength"), "[relevance] min_anchor_strength", sp, 3.0
         ),
+        region_radius_km=_number(
+            rel.get("region_radius_km"), "[relevance] region_radius_km", sp, 50.0
+        ),
     )
     if not relevance.themes:
         raise ProfileError(sp, "[relevance] needs at least one theme keyword")
     if not 0.0 <= relevance.threshold <= 1.0:
         raise ProfileError(sp, "[relevance] threshold must be between 0 and 1")
+    if not 0.0 <= relevance.region_radius_km <= 500.0:
+        raise ProfileError(sp, "[relevance] region_radius_km must be between 0 and 500")
 
     actors = []
     for i, a in enumerate(_tables(raw, "actors", sp)):
