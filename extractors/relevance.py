@@ -215,10 +215,10 @@ class RelevanceModel:
     min_theme_hits: int
     seed_weight: float
     min_anchor_strength: float = 3.0
-    near: KeywordSet | None = None
-    ambiguous: KeywordSet | None = None
-    home: KeywordSet | None = None
-    far: KeywordSet | None = None
+    near: NameSet | None = None
+    ambiguous: NameSet | None = None
+    home: NameSet | None = None
+    far: NameSet | None = None
     learned: KeywordSet | None = None
 
 
@@ -293,6 +293,79 @@ def keyword_set(words: Iterable[str]) -> KeywordSet:
     return KeywordSet(unique, pattern, exact, folded)
 
 
+_CAPITALISED = re.compile(r"(?<![\w'’.&-])[A-Z][\w'’.&-]*")
+
+
+@dataclass(frozen=True)
+class NameSet:
+    """Proper names (places), found by looking the capitalised words of a text up in a
+    table: one pass, whatever the number of names (a regular expression of hundreds of
+    alternatives costs tens of milliseconds per article). Names match as written
+    (case-sensitively, single spaces between words), also followed by a possessive
+    ("Naperville's")."""
+
+    words: tuple[str, ...]
+    table: dict[str, tuple[str, ...]]  # first word -> names starting with it, longest first
+
+    def finditer(
+        self, text: str, capitalised: Sequence[tuple[str, int]] | None = None
+    ) -> Iterable[tuple[str, int, int]]:
+        """(name, start, end) of each name in ``text``, longest first, left to right.
+        ``capitalised``: :func:`capitalised_words` of ``text``, when the caller has them."""
+        if not self.table or not text:
+            return
+        pos = 0
+        for word, start in capitalised_words(text) if capitalised is None else capitalised:
+            if start < pos:
+                continue
+            names = self.table.get(word)
+            if names is None:
+                continue
+            for name in names:
+                end = start + len(name)
+                if text.startswith(name, start) and not _continues(text, end):
+                    yield name, start, end
+                    pos = end
+                    break
+
+
+def capitalised_words(text: str) -> list[tuple[str, int]]:
+    """(word without a possessive or full stop, start) of each capitalised word."""
+    return [(_bare(m.group(0)), m.start()) for m in _CAPITALISED.finditer(text)]
+
+
+def _continues(text: str, end: int) -> bool:
+    """Whether the word at ``text[:end]`` goes on after ``end`` ("Chicagoan"), a
+    possessive ("Chicago's") and a full stop excepted."""
+    nxt = text[end : end + 1]
+    if not nxt or not (nxt.isalnum() or nxt in "'’-&_"):
+        return False
+    return not (
+        nxt in "'’" and text[end + 1 : end + 2] == "s" and not text[end + 2 : end + 3].isalnum()
+    )
+
+
+def _bare(token: str) -> str:
+    """A word without a possessive or a trailing full stop ("Chicago's" -> "Chicago")."""
+    last = token[-1]
+    if last == ".":
+        return token[:-1] or token
+    if last == "s" and len(token) > 2 and token[-2] in "'’":
+        return token[:-2]
+    return token
+
+
+def name_set(names: Iterable[str]) -> NameSet:
+    unique = tuple(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
+    table: dict[str, list[str]] = {}
+    for name in unique:
+        first = name.split()[0]
+        table.setdefault(first, []).append(name)
+        if _bare(first) != first:
+            table.setdefault(_bare(first), []).append(name)
+    return NameSet(unique, {k: tuple(sorted(v, key=len, reverse=True)) for k, v in table.items()})
+
+
 def word_vector(text: str) -> dict[str, float]:
     """Sublinear term frequencies of content words, L2-normalised."""
     counts = Counter(w.strip("'’-") for w in _WORD.findall(text.lower()))
@@ -350,10 +423,10 @@ def build_model(
         min_theme_hits=min_theme_hits,
         seed_weight=seed_weight if vectors else 0.0,
         min_anchor_strength=min_anchor_strength,
-        near=keyword_set(near_places) if near_places else None,
-        ambiguous=keyword_set(ambiguous_places) if ambiguous_places else None,
-        home=keyword_set(home_places) if home_places else None,
-        far=keyword_set(far_places) if far_places else None,
+        near=name_set(near_places) if near_places else None,
+        ambiguous=name_set(ambiguous_places) if ambiguous_places else None,
+        home=name_set(home_places) if home_places else None,
+        far=name_set(far_places) if far_places else None,
         learned=keyword_set(learned_anchors) if learned_anchors else None,
     )
 
@@ -440,34 +513,44 @@ def _part_of_a_name(text: str, start: int, end: int, *, before_too: bool = True)
 
 
 def _mentions(
-    keywords: KeywordSet | None,
+    keywords: KeywordSet | NameSet | None,
     text: str,
     *,
     names_only: bool = False,
     things: bool = False,
     taken: list[tuple[int, int]] | None = None,
+    capitalised: Sequence[tuple[str, int]] | None = None,
 ) -> list[tuple[str, int, int]]:
     """(keyword, start, end) of every match in ``text``. ``names_only``: leave out
     matches that are part of a longer name (see :func:`_part_of_a_name`); ``things``:
-    only those that name a thing ("Los Angeles Times"). ``taken``:
-    spans already read as something else (a far "Arlington" inside a near "Arlington
-    Heights"); matches overlapping them are left out."""
-    if keywords is None or keywords.pattern is None or not text:
+    only those that name a thing ("Los Angeles Times"). ``taken``: spans already read
+    as something else (a far "Arlington" inside a near "Arlington Heights"); matches
+    overlapping them are left out."""
+    if keywords is None or not text:
         return []
     out = []
+    for word, start, end in _matches(keywords, text, capitalised):
+        if taken and any(start < e and s < end for s, e in taken):
+            continue
+        if (names_only or things) and _part_of_a_name(text, start, end, before_too=names_only):
+            continue
+        out.append((word, start, end))
+    return out
+
+
+def _matches(
+    keywords: KeywordSet | NameSet, text: str, capitalised: Sequence[tuple[str, int]] | None
+) -> Iterable[tuple[str, int, int]]:
+    if isinstance(keywords, NameSet):
+        yield from keywords.finditer(text, capitalised)
+        return
+    if keywords.pattern is None:
+        return
     for m in keywords.pattern.finditer(text):
         hit = m.group(0)
         word = keywords.exact.get(hit) or keywords._folded_word(_fold(hit))
-        if word is None:
-            continue
-        if taken and any(m.start() < e and s < m.end() for s, e in taken):
-            continue
-        if (names_only or things) and _part_of_a_name(
-            text, m.start(), m.end(), before_too=names_only
-        ):
-            continue
-        out.append((word, m.start(), m.end()))
-    return out
+        if word is not None:
+            yield word, m.start(), m.end()
 
 
 @dataclass(frozen=True)
@@ -506,6 +589,7 @@ def _places(model: RelevanceModel, title: str | None, text: str) -> _Places:
     }
     for zone, part in zones.items():
         taken: list[tuple[int, int]] = []
+        capitalised = capitalised_words(part)
         for kind, keywords, names_only in (
             ("anchors", model.anchors, False),
             ("learned", model.learned, False),
@@ -515,7 +599,12 @@ def _places(model: RelevanceModel, title: str | None, text: str) -> _Places:
             ("far", model.far, True),
         ):
             hits = _mentions(
-                keywords, part, names_only=names_only, things=not names_only, taken=taken
+                keywords,
+                part,
+                names_only=names_only,
+                things=not names_only,
+                taken=taken,
+                capitalised=capitalised,
             )
             found[kind][zone] = [w for w, _, _ in hits]
             taken.extend((s, e) for _, s, e in hits)
