@@ -35,7 +35,7 @@ from extractors.feeds import parse_feed
 from extractors.records import CleanArticle, Event, FeedItem, Relevance
 from extractors.relevance import score as relevance_score
 from extractors.urls import canonicalize_url
-from newsmon import alerts, store
+from newsmon import alerts, learning, store
 from newsmon.db import insert_row, now_iso, open_db
 from newsmon.dupindex import DuplicateIndex, ensure_current
 from newsmon.errors import ExtractionError, FetchError
@@ -70,6 +70,8 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml")
 class PrepareInfo:
     seeds_loaded: int
     index_rebuilt: int
+    #: The topic's learned anchors in force for this run (``newsmon.learning``).
+    learned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,8 @@ def prepare(db_path: str, profile: TopicProfile) -> PrepareInfo:
                 # (so later reports of them join, not alert) but raise no alert.
                 events = event_extractor.extract_events(text, published=published, profile=profile)
                 store_events(db, aid, events, containing=profile.containing())
-        return PrepareInfo(seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0)
+            learned = learning.active(db, profile.id) if profile.relevance.learn else ()
+        return PrepareInfo(seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0, learned=learned)
     finally:
         db.close()
 
@@ -700,6 +703,16 @@ def _store_one(
     if status == "duplicate":
         counts["duplicates"] += 1
         return
+    learning.observe(
+        db,
+        profile,
+        article_id,
+        p.relevance,
+        title=a.title or (task.item.title if task.item else None),
+        text=a.text,
+        outlet=_source_name(a),
+        now=fetched_at,
+    )
     counts[status] += 1
     index.add(article_id, a.text, fingerprint=p.fingerprint)
     if status != "relevant" or not p.events:

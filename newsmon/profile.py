@@ -80,6 +80,8 @@ class RelevanceSpec:
     #: Towns within this distance of the story's places (the profile's places that are
     #: anchors or lie within one) count as anchors too; 0 turns it off.
     region_radius_km: float = 50.0
+    #: Whether the monitor learns anchors from accepted articles (``newsmon.learning``).
+    learn: bool = True
     #: Anchors learned from accepted articles (not from the file: the monitor adds them
     #: from the database at the start of a run, see ``newsmon.learning``).
     learned: tuple[str, ...] = ()
@@ -279,7 +281,10 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
         region_radius_km=_number(
             rel.get("region_radius_km"), "[relevance] region_radius_km", sp, 50.0
         ),
+        learn=rel.get("learn_anchors", True),
     )
+    if not isinstance(relevance.learn, bool):
+        raise ProfileError(sp, "[relevance] learn_anchors must be true or false")
     if not relevance.themes:
         raise ProfileError(sp, "[relevance] needs at least one theme keyword")
     if not 0.0 <= relevance.threshold <= 1.0:

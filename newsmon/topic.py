@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,13 +34,20 @@ def region_centres(profile: TopicProfile) -> list[tuple[float, float]]:
     ]
 
 
-@lru_cache(maxsize=8)
 def region(profile: TopicProfile) -> gazetteer.Region:
     """The places near the story's places and far from them (see extractors.gazetteer)."""
     r = profile.relevance
+    if r.learned:  # learned anchors never change the region: keep one cached copy
+        profile = replace(profile, relevance=replace(r, learned=()))
+    return _region(profile)
+
+
+@lru_cache(maxsize=8)
+def _region(profile: TopicProfile) -> gazetteer.Region:
+    r = profile.relevance
     if r.region_radius_km <= 0:
         return gazetteer.Region((), (), ())
-    exclude = (*r.anchors, *r.themes, *r.negative, *r.learned)
+    exclude = (*r.anchors, *r.themes, *r.negative)
     return gazetteer.region(region_centres(profile), r.region_radius_km, exclude=exclude)
 
 
