@@ -753,7 +753,9 @@ def _word_change(old: str, new: str) -> tuple[int, int] | None:
 
 
 def article_updated_alerts(db: sqlite_utils.Database, revision_ids: Iterable[int]) -> list[_Alert]:
-    """One ARTICLE_UPDATED per ``article_revisions`` row (its ``text`` is the OLD text)."""
+    """One ARTICLE_UPDATED per ``article_revisions`` row (its ``text`` is the OLD text)
+    that is a rewrite: a longer cut of the same article (``change = 'longer_cut'``, the
+    full page after its trimmed copy) says nothing new about the article."""
     ids = sorted(set(int(i) for i in revision_ids))
     if not ids:
         return []
@@ -770,7 +772,8 @@ def article_updated_alerts(db: sqlite_utils.Database, revision_ids: Iterable[int
             " a.published AS article_published, a.text AS article_text,"
             " a.revision AS article_revision"
             f" FROM article_revisions r JOIN articles a ON a.id = r.article_id"
-            f" WHERE r.id IN ({marks}) ORDER BY r.id",
+            f" WHERE r.id IN ({marks}) AND coalesce(r.change, 'rewrite') = 'rewrite'"
+            " ORDER BY r.id",
             chunk,
         ):
             alerts.append(_updated(r))

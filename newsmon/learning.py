@@ -139,6 +139,19 @@ def observe(
     return became
 
 
+def forget(db: sqlite_utils.Database, article_id: int) -> None:
+    """Drop what an article taught (it turned out to be a copy of another) and recount
+    the names it showed."""
+    rows = db.execute(
+        "SELECT topic, term FROM learned_anchor_sources WHERE article_id = ?", [article_id]
+    ).fetchall()
+    if not rows:
+        return
+    db.execute("DELETE FROM learned_anchor_sources WHERE article_id = ?", [article_id])
+    for topic, term in rows:
+        refresh(db, topic, term)
+
+
 def counts(db: sqlite_utils.Database, topic: str, term: str) -> Counts:
     accepted, outlets, near = db.execute(
         "SELECT"
