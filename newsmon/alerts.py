@@ -21,13 +21,14 @@ import logging
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
 from sqlite_utils.utils import dedupe_keys
 
+from extractors.figures import figure_subject
 from extractors.records import EVENT_TYPES
 from newsmon.db import now_iso
 from newsmon.errors import ProfileError
@@ -253,6 +254,24 @@ def fact_value(spec: FactSpec, event: Mapping[str, Any]) -> tuple[str, str] | No
     return norm, display
 
 
+def subject_spec(spec: FactSpec, event: Mapping[str, Any]) -> FactSpec:
+    """The fact a number reports, narrowed to its subject: "300 Illinois troops" and
+    "200 Texas troops" are the ``troop_count`` of two contingents (keys
+    ``troop_count (Illinois)`` and ``troop_count (Texas)``), never one figure that
+    changed. The words every figure of the fact shares (its label and unit) do not make
+    a subject; an unqualified figure ("300 troops") is the fact itself."""
+    if spec.kind != "number":
+        return spec
+    subject = figure_subject(
+        str(event.get("evidence") or ""),
+        _number_of(event),
+        (spec.label, spec.unit or "", str(event.get("quantity_unit") or "")),
+    )
+    if not subject:
+        return spec
+    return replace(spec, key=f"{spec.key} ({subject})", label=f"{spec.label} ({subject})")
+
+
 # --------------------------------------------------------------------------- storage
 
 
@@ -346,14 +365,83 @@ def _label(event_type: str | None) -> str:
     return (event_type or "event").replace("_", " ").lower()
 
 
+#: Words that are not a doer: an alert needs someone who did something.
+_NOT_ACTORS = frozenset(
+    (
+        "he", "she", "it", "they", "we", "you", "i", "who", "whom", "which", "that",
+        "this", "these", "those", "one", "someone", "somebody", "anyone", "everyone",
+        "others", "other", "some", "many", "new",
+    )
+)  # fmt: skip
+#: First words of an "action" that is not something done: "ICE expected to last".
+_NOT_ACTIONS = frozenset(
+    (
+        "to", "be", "been", "being", "is", "are", "was", "were", "am", "expected",
+        "likely", "set", "scheduled", "due", "able", "going", "about",
+    )
+)  # fmt: skip
+_MONTHS = (
+    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+    "Nov.", "Dec.",
+)  # fmt: skip
+
+
+def _clean(value: object, limit: int) -> str:
+    return one_line(value, limit).strip(" ,;:")
+
+
+def headline_ok(ev: Mapping[str, Any]) -> bool:
+    """Whether an event can be written as an editor's headline: a doer the text names
+    (not a pronoun or a stray word) and what they did (a verb phrase, or a verb and
+    whom it was done to), not a bare trigger word ("arrived") or a fragment ("expected
+    to last"). Events that fail stay in the event log without an alert."""
+    actor = _clean(ev.get("actor"), 120)
+    action = _clean(ev.get("action"), 200)
+    target = _clean(ev.get("target"), 120)
+    if not actor or not any(c.isalpha() for c in actor) or actor.casefold() in _NOT_ACTORS:
+        return False
+    words = action.split()
+    if not words or words[0].casefold() in _NOT_ACTIONS:
+        return False
+    return len(words) >= 2 or bool(target) or bool(_clean(ev.get("location"), 60))
+
+
+def when_text(date: object, published: object = None, planned: bool = False) -> str:
+    """An ISO date as a desk writes it: "Oct. 28" ("Oct. 28, 2024" in another year than
+    the article's), "planned for Oct. 28" for a planned date."""
+    text = str(date or "")
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not m:
+        return ""
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not 1 <= month <= 12:
+        return ""
+    out = f"{_MONTHS[month - 1]} {day}"
+    if str(published or "")[:4] not in ("", str(year)):
+        out += f", {year}"
+    return f"planned for {out}" if planned else out
+
+
 def event_headline(ev: Mapping[str, Any]) -> str:
-    """Who did what to whom, where and when, from an events row (one line)."""
-    parts = [ev.get("actor"), ev.get("action"), ev.get("target")]
-    what = " ".join(one_line(p, 80) for p in parts if p)
-    if not what:
-        what = one_line(ev.get("evidence"), 160)
-    where_when = ", ".join(one_line(p, 60) for p in (ev.get("location"), ev.get("event_date")) if p)
-    return f"{what} ({where_when})" if where_when else what
+    """The headline of an events row: the actor as the text names it, what they did, to
+    whom, then where and when: "U.S. District Judge Sara Ellis ordered Gregory Bovino to
+    report to her daily — Chicago, Oct. 28". The evidence sentence when the event
+    cannot be written so (see :func:`headline_ok`)."""
+    if headline_ok(ev):
+        actor = _clean(ev.get("actor"), 120)
+        action = _clean(ev.get("action"), 200)
+        target = _clean(ev.get("target"), 120)
+        what = f"{actor} {action}"
+        if target and target.casefold() not in action.casefold():
+            what += f" {target}"
+        what = what[:1].upper() + what[1:]
+    else:
+        what = _clean(ev.get("evidence"), 200)
+    when = when_text(
+        ev.get("event_date"), ev.get("article_published"), bool(ev.get("date_is_planned"))
+    )
+    where_when = ", ".join(p for p in (_clean(ev.get("location"), 60), when) if p)
+    return f"{what} — {where_when}" if where_when else what
 
 
 # --------------------------------------------------------------------------- NEW_EVENT
@@ -378,9 +466,10 @@ def new_event_types(profile: TopicProfile) -> frozenset[str]:
 
 
 def _alertable(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Only an event that says who did it is worth a ping ("arrested", with nobody doing
-    the arresting, stays in the event log, searchable, without an alert)."""
-    return any(e.get("actor") for e in events)
+    """Only an event that can be told as who did what is worth a ping: a report with
+    nobody doing it ("arrested"), a pronoun for a doer or a bare trigger word stays in
+    the event log, searchable, without an alert (:func:`headline_ok`)."""
+    return any(headline_ok(e) for e in events)
 
 
 def new_event_alerts(
@@ -404,9 +493,11 @@ def new_event_alerts(
             continue
         if all(e.get("article_status") == "seed" for e in events):
             continue
+        # The first report that can be written as a headline.
         first = min(
             events,
             key=lambda e: (
+                not headline_ok(e),
                 e.get("article_status") == "seed",
                 e.get("article_published") or "~",
                 e["id"],
@@ -441,10 +532,11 @@ def _figure_covered(
     if not rows:
         return False
     ev = rows[0]
-    for spec in figures:
-        value = fact_value(spec, ev)
+    for fact in figures:
+        value = fact_value(fact, ev)
         if value is None:
             continue
+        spec = subject_spec(fact, ev)
         # Covered: this article's report of the value was a repeat or FACT_CHANGED, or
         # another article announced the value already (this one may have given it as a
         # second, older figure: "two weeks ago, arrests had topped 1,000").
@@ -462,7 +554,7 @@ def _figure_covered(
 
 def _new_event(ev: Mapping[str, Any], key: str, cluster_id: int | None) -> _Alert:
     src = source_ref(ev)
-    summary = f"New {_label(ev.get('event_type'))}: {event_headline(ev)} — {src['outlet']}"
+    summary = event_headline(ev)
     return _Alert(
         kind=NEW_EVENT,
         summary=summary,
@@ -520,25 +612,29 @@ def fact_changed_alerts(
     events = _events(db, event_ids)
     raised: list[int] = []
     for spec in specs:
-        # Group this fact's values by article; pick one per article.
-        per_article: dict[int, list[tuple[dict[str, Any], str, str]]] = {}
+        # Group this fact's values by subject, then by article; pick one per article.
+        per_fact: dict[str, tuple[FactSpec, dict[int, list[tuple[dict[str, Any], str, str]]]]]
+        per_fact = {}
         for ev in events:
             val = fact_value(spec, ev)
             if val is not None:
+                sub = subject_spec(spec, ev)
+                per_article = per_fact.setdefault(sub.key, (sub, {}))[1]
                 per_article.setdefault(ev["article_id"], []).append((ev, val[0], val[1]))
-        for candidates in per_article.values():
-            if spec.kind == "number":
-                chosen = max(candidates, key=lambda c: (float(c[1]), -c[0]["id"]))
-            else:
-                chosen = min(
-                    candidates, key=lambda c: (c[0].get("evidence_start") or 0, c[0]["id"])
-                )
-            for cand in candidates:
-                if cand is not chosen and cand[1] != chosen[1]:
-                    _observe(db, profile.id, spec, cand, OUTCOME_AMBIGUOUS, None, now)
-            alert_id = _apply_fact(db, profile.id, spec, chosen, now)
-            if alert_id is not None:
-                raised.append(alert_id)
+        for sub, per_article in per_fact.values():
+            for candidates in per_article.values():
+                if sub.kind == "number":
+                    chosen = max(candidates, key=lambda c: (float(c[1]), -c[0]["id"]))
+                else:
+                    chosen = min(
+                        candidates, key=lambda c: (c[0].get("evidence_start") or 0, c[0]["id"])
+                    )
+                for cand in candidates:
+                    if cand is not chosen and cand[1] != chosen[1]:
+                        _observe(db, profile.id, sub, cand, OUTCOME_AMBIGUOUS, None, now)
+                alert_id = _apply_fact(db, profile.id, sub, chosen, now)
+                if alert_id is not None:
+                    raised.append(alert_id)
     return raised
 
 

@@ -188,9 +188,17 @@ def test_a_known_or_changed_running_total_is_not_also_a_new_event(fresh_db, prof
     def report(n: int, *figures: float) -> tuple[list[int], list[dict[str, Any]]]:
         a = add_article(fresh_db, n)
         evs = [
-            add_event(fresh_db, a, event_type="ARREST_RAID", actor="DHS", start=k * 50,
-                      quantity=f"{v:,.0f} arrests", quantity_value=v, quantity_unit="arrests",
-                      cluster_id=100 + n * 10 + k)  # fmt: skip
+            add_event(
+                fresh_db,
+                a,
+                event_type="ARREST_RAID",
+                actor="DHS",
+                start=k * 50,
+                quantity=f"{v:,.0f} arrests",
+                quantity_value=v,
+                quantity_unit="arrests",
+                cluster_id=100 + n * 10 + k,
+            )  # fmt: skip
             for k, v in enumerate(figures)
         ]
         clusters = [100 + n * 10 + k for k in range(len(figures))]
@@ -564,3 +572,107 @@ def test_a_figure_placed_elsewhere_is_not_this_storys(fresh_db, topic):  # type:
     changed = alerts(fresh_db, FACT_CHANGED)
     assert len(changed) == 1
     assert "1,000" in changed[0]["summary"] and "1,500" in changed[0]["summary"]
+
+
+# --------------------------------------------------------------------------- same subject
+
+TROOPS = [
+    {"key": "troop_count", "label": "National Guard troops deployed", "event_types": ["DEPLOY"],
+     "unit": "troops"},
+]  # fmt: skip
+
+
+def troops(db: Any, n: int, value: int, sentence: str) -> int:
+    a = add_article(db, n)
+    return add_event(
+        db, a, cluster_id=200 + n, quantity=f"{value} troops", quantity_value=float(value),
+        quantity_unit="troops", evidence=sentence, evidence_end=len(sentence),
+    )  # fmt: skip
+
+
+def test_figures_of_two_contingents_are_two_facts(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    from newsmon.digest import build_digest
+
+    topic = replace(profile, raw={**profile.raw, "facts": TROOPS})
+    first = "President Trump ordered 300 Illinois National Guard troops federalized on Saturday."
+    texas = "About 200 Texas National Guard troops arrived at the Army Reserve center in Elwood."
+    for n, (value, sentence) in enumerate([(300, first), (200, texas)], start=1):
+        ev = troops(fresh_db, n, value, sentence)
+        raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[200 + n])
+    # 300 Illinois troops and 200 Texas troops: two contingents, no figure changed.
+    assert alerts(fresh_db, FACT_CHANGED) == []
+    keys = {r["key"] for r in fresh_db.query("SELECT key FROM facts")}
+    assert keys == {"troop_count (Illinois)", "troop_count (Texas)"}
+    # The Texas contingent grows: that is a change, and it shows both sentences.
+    more = "By Thursday about 400 members of the Texas National Guard were at Elwood."
+    ev = troops(fresh_db, 3, 400, more)
+    raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[203])
+    [changed] = alerts(fresh_db, FACT_CHANGED)
+    assert "200 troops → 400 troops" in changed["summary"] and "(Texas)" in changed["summary"]
+    details = json.loads(changed["details"])
+    assert details["old"]["evidence"] == texas and details["new"]["evidence"] == more
+    d = build_digest(fresh_db, topic)
+    assert d is not None and f"was: “{texas}”" in d.text and f"now: “{more}”" in d.text
+
+
+def test_without_subjects_the_contingents_would_flap(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    """The same two reports, unqualified, are one figure: the rule above is what keeps
+    them apart."""
+    topic = replace(profile, raw={**profile.raw, "facts": TROOPS})
+    for n, value in ((1, 300), (2, 500)):
+        ev = troops(fresh_db, n, value, f"About {value} National Guard troops were deployed.")
+        raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[200 + n])
+    assert len(alerts(fresh_db, FACT_CHANGED)) == 1
+
+
+# --------------------------------------------------------------------------- headlines
+
+
+def test_a_new_event_reads_as_an_editor_would_write_it(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1, published="2025-10-28T18:00:00-05:00")
+    sentence = "U.S. District Judge Sara Ellis ordered Gregory Bovino to report to her daily."
+    ev = add_event(
+        fresh_db, a, cluster_id=7, event_type="COURT_RULING",
+        actor="U.S. District Judge Sara Ellis",
+        action="ordered Gregory Bovino to report to her daily", target="Gregory Bovino",
+        location="Chicago", event_date="2025-10-28", evidence=sentence,
+    )  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[ev], new_cluster_ids=[7])
+    [alert] = alerts(fresh_db, NEW_EVENT)
+    assert alert["summary"] == (
+        "U.S. District Judge Sara Ellis ordered Gregory Bovino to report to her daily"
+        " — Chicago, Oct. 28"
+    )
+    assert json.loads(alert["details"])["evidence"] == sentence
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"actor": "it", "action": "said the raid would continue", "location": None},
+        {"actor": None, "action": "arrested 14 workers"},
+        {"actor": "ICE", "action": "expected to last", "target": None, "location": None},
+        {"actor": "Baltazar Enriquez", "action": "arrived", "target": None, "location": None},
+    ],
+)
+def test_a_fragment_raises_no_alert(fresh_db, profile, fields) -> None:  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    ev = add_event(fresh_db, a, cluster_id=8, event_type="DEPLOY", **fields)
+    raise_alerts(fresh_db, profile, event_ids=[ev], new_cluster_ids=[8])
+    assert alerts(fresh_db, NEW_EVENT) == []
+    assert fresh_db["events"].count == 1  # kept in the event log
+
+
+def test_the_headline_comes_from_the_report_that_can_be_written(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    early = add_article(fresh_db, 1, published="2025-10-05T08:00:00+00:00")
+    later = add_article(fresh_db, 2, published="2025-10-05T12:00:00+00:00")
+    e1 = add_event(fresh_db, early, cluster_id=9, actor="they", action="deployed")
+    e2 = add_event(
+        fresh_db, later, cluster_id=9, actor="Texas National Guard troops",
+        action="arrived at the Army Reserve center", location="Elwood", event_date="2025-10-07",
+    )  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[e1, e2], new_cluster_ids=[9])
+    [alert] = alerts(fresh_db, NEW_EVENT)
+    assert alert["summary"] == (
+        "Texas National Guard troops arrived at the Army Reserve center — Elwood, Oct. 7"
+    )
