@@ -380,6 +380,22 @@ _NOT_ACTIONS = frozenset(
         "likely", "set", "scheduled", "due", "able", "going", "about",
     )
 )  # fmt: skip
+#: Words of an action that carry no content of their own (auxiliaries, modals,
+#: particles): "will begin" and "plans to" have one content word each.
+_FUNCTION_WORDS = frozenset(
+    (
+        "to", "a", "an", "the", "of", "for", "on", "in", "at", "by", "with", "from", "into",
+        "will", "would", "could", "should", "may", "might", "must", "can", "shall", "has",
+        "have", "had", "did", "does", "do", "not", "also", "then", "up", "out", "off",
+    )
+)  # fmt: skip
+#: Verbs complete without an object: "troops arrived — Elwood" is a headline,
+#: "DHS launched — Chicago" is not.
+_INTRANSITIVE = re.compile(
+    r"^(?:arriv|left|leav|withdr[ae]w|withdrawn|depart|return|march|gather|rall|protest|"
+    r"die[sd]?|remain|stay|resign|flee|fled|surrender|escap)",
+    re.IGNORECASE,
+)
 _MONTHS = (
     "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
     "Nov.", "Dec.",
@@ -392,9 +408,11 @@ def _clean(value: object, limit: int) -> str:
 
 def headline_ok(ev: Mapping[str, Any]) -> bool:
     """Whether an event can be written as an editor's headline: a doer the text names
-    (not a pronoun or a stray word) and what they did (a verb phrase, or a verb and
-    whom it was done to), not a bare trigger word ("arrived") or a fragment ("expected
-    to last"). Events that fail stay in the event log without an alert."""
+    (not a pronoun or a stray word) and what they did -- a verb phrase with content
+    ("ordered Gregory Bovino to report to her daily"), a verb and whom it was done to,
+    or a verb that needs no object and where ("arrived" in Elwood) -- not a bare
+    trigger word ("launched", "plans to", "will begin") or a fragment ("expected to
+    last"). Events that fail stay in the event log without an alert."""
     actor = _clean(ev.get("actor"), 120)
     action = _clean(ev.get("action"), 200)
     target = _clean(ev.get("target"), 120)
@@ -403,7 +421,12 @@ def headline_ok(ev: Mapping[str, Any]) -> bool:
     words = action.split()
     if not words or words[0].casefold() in _NOT_ACTIONS:
         return False
-    return len(words) >= 2 or bool(target) or bool(_clean(ev.get("location"), 60))
+    content = [w for w in words if w.casefold().strip(".,;:") not in _FUNCTION_WORDS]
+    if len(content) >= 2 or (content and target):
+        return True
+    # One verb alone: a headline only when it needs no object and the place is known.
+    place = _clean(ev.get("location"), 60)
+    return bool(content and place and _INTRANSITIVE.match(content[0]))
 
 
 def when_text(date: object, published: object = None, planned: bool = False) -> str:
@@ -850,8 +873,9 @@ def _word_change(old: str, new: str) -> tuple[int, int] | None:
 
 def article_updated_alerts(db: sqlite_utils.Database, revision_ids: Iterable[int]) -> list[_Alert]:
     """One ARTICLE_UPDATED per ``article_revisions`` row (its ``text`` is the OLD text)
-    that is a rewrite: a longer cut of the same article (``change = 'longer_cut'``, the
-    full page after its trimmed copy) says nothing new about the article."""
+    that is a rewrite of an article of the story: a longer cut of the same article
+    (``change = 'longer_cut'``, the full page after its trimmed copy) says nothing new,
+    and an off-topic article's rewrite is nobody's news here."""
     ids = sorted(set(int(i) for i in revision_ids))
     if not ids:
         return []
@@ -869,6 +893,7 @@ def article_updated_alerts(db: sqlite_utils.Database, revision_ids: Iterable[int
             " a.revision AS article_revision"
             f" FROM article_revisions r JOIN articles a ON a.id = r.article_id"
             f" WHERE r.id IN ({marks}) AND coalesce(r.change, 'rewrite') = 'rewrite'"
+            " AND a.status IN ('relevant', 'seed')"
             " ORDER BY r.id",
             chunk,
         ):

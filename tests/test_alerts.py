@@ -84,7 +84,7 @@ def add_event(
         "article_id": article_id,
         "event_type": event_type,
         "actor": "National Guard",
-        "action": "deployed to",
+        "action": "deployed troops",
         "target": None,
         "location": "Chicago",
         "event_date": "2025-10-05",
@@ -467,7 +467,7 @@ def test_with_the_real_event_store(fresh_db, profile):  # type: ignore[no-untype
         a = add_article(fresh_db, n, published=f"2025-10-05T{n:02d}:00:00+00:00")
         sentence = f"About {troops} National Guard troops were deployed to Chicago."
         ev = Event(
-            event_type="DEPLOY", actor="National Guard", action="deployed", target=None,
+            event_type="DEPLOY", actor="National Guard", action="deployed troops", target=None,
             location="Chicago", event_date="2025-10-05", quantity=f"{troops} troops",
             evidence=sentence, evidence_start=0, evidence_end=len(sentence), confidence=0.9,
             extractor_version="test", quantity_value=float(troops), quantity_unit="troops",
@@ -653,6 +653,9 @@ def test_a_new_event_reads_as_an_editor_would_write_it(fresh_db, profile) -> Non
         {"actor": None, "action": "arrested 14 workers"},
         {"actor": "ICE", "action": "expected to last", "target": None, "location": None},
         {"actor": "Baltazar Enriquez", "action": "arrived", "target": None, "location": None},
+        {"actor": "DHS", "action": "launched", "target": None, "location": "Chicago"},
+        {"actor": "DHS", "action": "plans to", "target": None, "location": "Chicago"},
+        {"actor": "Brandon Johnson", "action": "will begin", "target": None},
     ],
 )
 def test_a_fragment_raises_no_alert(fresh_db, profile, fields) -> None:  # type: ignore[no-untyped-def]

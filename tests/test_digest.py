@@ -51,7 +51,7 @@ def add_event(
         "article_id": article_id,
         "event_type": event_type,
         "actor": "National Guard",
-        "action": "deployed to",
+        "action": "deployed troops",
         "location": "Chicago",
         "evidence": f"Troops were seen in article {article_id}.",
         "evidence_start": 0,
@@ -352,7 +352,7 @@ def test_cli_dry_run_prints_and_marks_nothing(db_path, profile, tmp_path):  # ty
         cli, ["digest", "--db", db_path, "--dry-run", "--out", str(out)], env={"NEWSMON_NOTIFY": ""}
     )
     assert res.exit_code == 0, res.output
-    assert "National Guard deployed to — Chicago" in res.output and "dry run" in res.output
+    assert "National Guard deployed troops — Chicago" in res.output and "dry run" in res.output
     assert out.read_text().startswith("# newsmon: 1 new alert")
     db = open_db(db_path)
     assert db["digests"].count == 0
@@ -418,7 +418,8 @@ def test_flow_publishes_markdown_artifact(db_path, profile, prefect_harness, mon
     artifact = asyncio.run(latest())
     assert artifact.type == "markdown"
     assert (
-        "National Guard deployed to — Chicago" in artifact.data and "## Delivery" in artifact.data
+        "National Guard deployed troops — Chicago" in artifact.data
+        and "## Delivery" in artifact.data
     )
     db = open_db(db_path)
     assert json.loads(db["digests"].get(summary["digest_id"])["delivered_to"]) == []
@@ -457,7 +458,7 @@ def test_demo_digest_text_stores_and_returns_text(db_path, profile):  # type: ig
     assert demo_digest_text(db_path) is None
     _seeded_db(db_path, profile)
     text = demo_digest_text(db_path)
-    assert text is not None and "National Guard deployed to — Chicago" in text
+    assert text is not None and "National Guard deployed troops — Chicago" in text
     db = open_db(db_path)
     assert db["digests"].count == 1
     assert db["deliveries"].count == 0  # the demo never sends anything
