@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from extractors.records import Relevance
@@ -380,6 +380,21 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(w, 0.0) for w, v in a.items())
 
 
+#: Words kept of an accepted-articles centroid (the heaviest): enough for the cosine.
+CENTROID_WORDS = 400
+
+
+def centroid_of(texts: Iterable[str], words: int = CENTROID_WORDS) -> tuple[tuple[str, float], ...]:
+    """The normalised centroid of the texts' word vectors, its ``words`` heaviest words
+    only, as a hashable tuple of (word, weight)."""
+    vectors = [v for v in (word_vector(t) for t in texts) if v]
+    if not vectors:
+        return ()
+    top = sorted(_centroid(vectors).items(), key=lambda kv: (-kv[1], kv[0]))[:words]
+    norm = math.sqrt(sum(w * w for _, w in top))
+    return tuple((k, round(w / norm, 6)) for k, w in top) if norm else ()
+
+
 def _centroid(vectors: Sequence[dict[str, float]]) -> dict[str, float]:
     total: Counter[str] = Counter()
     for v in vectors:
@@ -404,15 +419,20 @@ def build_model(
     learned_anchors: Sequence[str] = (),
     ambiguous_places: Sequence[str] = (),
     home_places: Sequence[str] = (),
+    accepted_vector: Mapping[str, float] | None = None,
 ) -> RelevanceModel:
     """Compile a profile's keywords. ``near_places`` and ``learned_anchors`` count as
     anchors (reported apart), ``ambiguous_places`` too but only beside another anchor;
     ``far_places`` mark an article as being about elsewhere when they are more
     prominent in it than every anchor together. ``home_places`` (the state the story is
-    in) add a little to anchors found, never enough alone."""
+    in) add a little to anchors found, never enough alone. ``accepted_vector`` (the
+    centroid of the articles accepted so far, :func:`centroid_of`) joins the seeds: the
+    similarity signal follows the story's wording as it moves."""
     vectors = [v for v in (word_vector(t) for t in seed_texts) if v]
     if len(vectors) > 1:
         vectors.append(_centroid(vectors))
+    if accepted_vector and vectors:
+        vectors.append(dict(accepted_vector))
     return RelevanceModel(
         anchors=keyword_set(anchors),
         themes=keyword_set(themes),

@@ -154,8 +154,8 @@ def monitor(
             # CPU) while the database is prepared and the feeds are polled, not after.
             pipeline.start_forkserver()
         info = prepare_task(db, _opaque(profile))
-        # The anchors learned from earlier runs' accepted articles count from now on.
-        current = learned_profile(profile, info.learned)
+        # What earlier runs' accepted articles taught (anchors, wording) counts from now on.
+        current = learned_profile(profile, info.learned, info.centroid)
         states = pipeline.feed_states(db, specs)
         futures = [
             poll_feed_task.submit(f, _opaque(states[f.url]), _opaque(profile), allow_private)

@@ -38,6 +38,7 @@ import sqlite_utils
 
 from extractors.names import lead_names
 from extractors.records import Relevance
+from extractors.relevance import centroid_of
 from newsmon.db import DEFAULT_DB, now_iso, open_db
 from newsmon.profile import TopicProfile
 from newsmon.topic import region
@@ -209,12 +210,34 @@ def active(db: sqlite_utils.Database, topic: str) -> tuple[str, ...]:
     return tuple(r[0] for r in rows)
 
 
-def learned_profile(profile: TopicProfile, terms: tuple[str, ...]) -> TopicProfile:
+def learned_profile(
+    profile: TopicProfile,
+    terms: tuple[str, ...],
+    centroid: tuple[tuple[str, float], ...] = (),
+) -> TopicProfile:
     """``profile`` with ``terms`` as its learned anchors (the relevance model then
-    counts them as anchors)."""
-    if terms == profile.relevance.learned:
+    counts them as anchors) and ``centroid`` as the accepted articles' centroid."""
+    r = profile.relevance
+    if terms == r.learned and centroid == r.accepted_centroid:
         return profile
-    return replace(profile, relevance=replace(profile.relevance, learned=terms))
+    return replace(profile, relevance=replace(r, learned=terms, accepted_centroid=centroid))
+
+
+#: The accepted articles whose centroid joins the seeds: the most recent ones.
+CENTROID_ARTICLES = 200
+
+
+def accepted_centroid(
+    db: sqlite_utils.Database, limit: int = CENTROID_ARTICLES
+) -> tuple[tuple[str, float], ...]:
+    """The centroid of the most recently accepted articles' texts (seeds and copies
+    excluded): similarity to what the monitor has accepted, as the story's words move."""
+    rows = db.execute(
+        "SELECT text FROM articles WHERE status = 'relevant' AND text IS NOT NULL"
+        " ORDER BY coalesce(published, fetched_at) DESC, id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return centroid_of(r[0] for r in rows)
 
 
 def veto(db: sqlite_utils.Database, topic: str, term: str, *, note: str | None = None) -> None:

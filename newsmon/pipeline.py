@@ -73,6 +73,8 @@ class PrepareInfo:
     index_rebuilt: int
     #: The topic's learned anchors in force for this run (``newsmon.learning``).
     learned: tuple[str, ...] = ()
+    #: The centroid of the articles accepted so far (``newsmon.learning``).
+    centroid: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,8 +175,12 @@ def prepare(db_path: str, profile: TopicProfile) -> PrepareInfo:
                 # (so later reports of them join, not alert) but raise no alert.
                 events = event_extractor.extract_events(text, published=published, profile=profile)
                 store_events(db, aid, events, containing=profile.containing())
-            learned = learning.active(db, profile.id) if profile.relevance.learn else ()
-        return PrepareInfo(seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0, learned=learned)
+            learn = profile.relevance.learn
+            learned = learning.active(db, profile.id) if learn else ()
+            centroid = learning.accepted_centroid(db) if learn else ()
+        return PrepareInfo(
+            seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0, learned=learned, centroid=centroid
+        )
     finally:
         db.close()
 

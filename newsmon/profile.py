@@ -85,6 +85,9 @@ class RelevanceSpec:
     #: Anchors learned from accepted articles (not from the file: the monitor adds them
     #: from the database at the start of a run, see ``newsmon.learning``).
     learned: tuple[str, ...] = ()
+    #: The centroid of the articles accepted so far (word, weight), joined to the seeds'
+    #: vectors by the relevance model (``newsmon.learning``; not from the file).
+    accepted_centroid: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

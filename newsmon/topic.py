@@ -37,8 +37,8 @@ def region_centres(profile: TopicProfile) -> list[tuple[float, float]]:
 def region(profile: TopicProfile) -> gazetteer.Region:
     """The places near the story's places and far from them (see extractors.gazetteer)."""
     r = profile.relevance
-    if r.learned:  # learned anchors never change the region: keep one cached copy
-        profile = replace(profile, relevance=replace(r, learned=()))
+    if r.learned or r.accepted_centroid:  # what is learned never moves the region
+        profile = replace(profile, relevance=replace(r, learned=(), accepted_centroid=()))
     return _region(profile)
 
 
@@ -76,4 +76,5 @@ def relevance_model(profile: TopicProfile) -> RelevanceModel:
         ambiguous_places=places.ambiguous,
         home_places=places.home,
         learned_anchors=r.learned,
+        accepted_vector=dict(r.accepted_centroid),
     )

@@ -178,3 +178,27 @@ def test_anchors_command_lists_and_vetoes(db_path, profile) -> None:
     database = open_db(db_path)
     assert learning.active(database, profile.id) == ()
     database.close()
+
+
+def test_the_accepted_articles_wording_joins_the_seed_similarity(db, profile) -> None:
+    """As the story moves, its words move: similarity is also measured against the
+    articles accepted so far, not only against the seeds."""
+    moved = (
+        "Roofers, painters and landscapers detained at a suburban hardware store parking "
+        "lot were taken to a processing site, and congregations organised rapid response "
+        "networks with whistles and phone trees to warn day laborers."
+    )
+    for n, outlet in enumerate(("A", "B", "C")):
+        aid = _insert_article(db, outlet)
+        db["articles"].update(aid, {"text": f"{moved} Report {n}.", "status": "relevant"})
+    seed = int(
+        db["articles"].insert({"url": "s", "status": "seed", "text": "unrelated words"}).last_pk
+    )
+    assert seed
+    centroid = learning.accepted_centroid(db)
+    assert centroid and "roofers" in dict(centroid) and "unrelated" not in dict(centroid)
+    before = score(moved, None, relevance_model(profile)).seed_similarity
+    after = score(
+        moved, None, relevance_model(learning.learned_profile(profile, (), centroid))
+    ).seed_similarity
+    assert after > 2 * before and after > 0.5
