@@ -78,6 +78,7 @@ class Relevance:
     place_hits: tuple[str, ...] = ()  # places near the story's places (a gazetteer's)
     learned_hits: tuple[str, ...] = ()  # anchors learned from accepted articles
     elsewhere: tuple[str, ...] = ()  # far places that made the article another story's
+    before_story: bool = False  # published before the story began (the profile's start)
 
 
 @dataclass(frozen=True)

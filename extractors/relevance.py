@@ -220,6 +220,8 @@ class RelevanceModel:
     home: NameSet | None = None
     far: NameSet | None = None
     learned: KeywordSet | None = None
+    start: str | None = None  # ISO date the story began: earlier articles are not it
+    core: KeywordSet | None = None  # the subject's own words: one must be there
 
 
 @dataclass(frozen=True)
@@ -420,6 +422,8 @@ def build_model(
     ambiguous_places: Sequence[str] = (),
     home_places: Sequence[str] = (),
     accepted_vector: Mapping[str, float] | None = None,
+    start: str | None = None,
+    core_themes: Sequence[str] = (),
 ) -> RelevanceModel:
     """Compile a profile's keywords. ``near_places`` and ``learned_anchors`` count as
     anchors (reported apart), ``ambiguous_places`` too but only beside another anchor;
@@ -448,6 +452,8 @@ def build_model(
         home=name_set(home_places) if home_places else None,
         far=name_set(far_places) if far_places else None,
         learned=keyword_set(learned_anchors) if learned_anchors else None,
+        start=start[:10] if start else None,
+        core=keyword_set(core_themes) if core_themes else None,
     )
 
 
@@ -655,8 +661,14 @@ HOME_MAX = 1.0
 ELSEWHERE_MIN = 3.0
 
 
-def score(text: str, title: str | None, model: RelevanceModel) -> Relevance:
-    """Score one article. The title counts twice: it says what the story is about."""
+def score(
+    text: str, title: str | None, model: RelevanceModel, *, published: str | None = None
+) -> Relevance:
+    """Score one article. The title counts twice: it says what the story is about.
+
+    ``published`` (ISO): an article published before the story began (the profile's
+    ``start``) is not about it, whatever it says -- a city council's vote on the same
+    subject months before the story is background, not the story."""
     body = f"{title}\n{title}\n{text}" if title else text
     where = _places(model, title, text)
     anchor_hits = where.anchors + where.near + where.learned
@@ -677,8 +689,14 @@ def score(text: str, title: str | None, model: RelevanceModel) -> Relevance:
     combined = (1 - model.seed_weight) * keyword_score + model.seed_weight * seed_score
     combined = max(0.0, combined - 0.1 * len(negative_hits))
     elsewhere = where.far_strength >= ELSEWHERE_MIN and where.far_strength > anchor_strength
+    before = bool(model.start and published and published[:10] < model.start)
+    # The subject itself, not only words it shares with other news ("raid", "arrests"
+    # in a burglary story): at least one of the profile's core themes.
+    subject = model.core is None or bool(_hits(model.core, body)[0])
     relevant = (
-        combined >= model.threshold
+        not before
+        and subject
+        and combined >= model.threshold
         and len(anchor_hits) >= model.min_anchor_hits
         and anchor_strength >= model.min_anchor_strength
         and len(theme_hits) >= model.min_theme_hits
@@ -694,4 +712,5 @@ def score(text: str, title: str | None, model: RelevanceModel) -> Relevance:
         place_hits=where.near,
         learned_hits=where.learned,
         elsewhere=where.far if elsewhere else (),
+        before_story=before,
     )

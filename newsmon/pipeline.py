@@ -593,7 +593,7 @@ def _process_pages(
         if article.published is None and task.item is not None and task.item.published:
             article = _with_published(article, task.item.published)
         title = article.title or (task.item.title if task.item else None)
-        rel = relevance_score(article.text, title, model)
+        rel = relevance_score(article.text, title, model, published=article.published)
         events: tuple[Event, ...] = ()
         if rel.relevant:
             events = tuple(

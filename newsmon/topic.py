@@ -77,4 +77,6 @@ def relevance_model(profile: TopicProfile) -> RelevanceModel:
         home_places=places.home,
         learned_anchors=r.learned,
         accepted_vector=dict(r.accepted_centroid),
+        start=profile.start,
+        core_themes=r.core_themes,
     )

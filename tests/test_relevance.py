@@ -201,3 +201,51 @@ def test_region_of_the_gazetteer() -> None:
     # Oak Park, California is small beside Oak Park, Illinois: it needs company.
     assert "Oak Park" in la.ambiguous and "Oak Park" not in la.near
     assert "Oak Park" in chicago.near
+
+
+def test_an_article_from_before_the_story_began_is_background(profile) -> None:
+    """A council vote on the same subject months before the story is not the story."""
+    assert profile.start == "2025-08-15"
+    text = (
+        "The Chicago City Council voted to keep the city's sanctuary ordinance, which bars "
+        "police from helping ICE with civil immigration enforcement. Mayor Brandon Johnson "
+        "said Chicago would not help federal agents with deportations."
+    )
+    title = "Chicago council keeps sanctuary ordinance"
+    model = relevance_model(profile)
+    early = score(text, title, model, published="2025-01-15")
+    assert not early.relevant and early.before_story
+    assert score(text, title, model, published="2025-09-20T10:00:00-05:00").relevant
+    assert score(text, title, model).relevant  # no date: no window
+
+
+def test_a_profile_start_must_be_a_date(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from newsmon.errors import ProfileError
+    from newsmon.profile import load_profile
+
+    path = tmp_path / "p.toml"
+    path.write_text(
+        "[topic]\nid = 'x'\nstart = 'late summer'\n[relevance]\nthemes = ['a']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match="start must be a date"):
+        load_profile(path)
+
+
+def test_the_subject_itself_must_be_there(profile) -> None:
+    """Words the subject shares with other news ("raid", "arrests") in a town of the
+    story do not make a burglary the story: one of the profile's core themes must be
+    there."""
+    from dataclasses import replace
+
+    text = (
+        "Naperville police arrested two men Tuesday in connection with a string of "
+        "burglaries, and a third suspect was detained nearby. The arrests followed a raid "
+        "on a storage unit in Naperville where officers found stolen electronics."
+    )
+    title = "Naperville police arrest two in burglary spree"
+    assert profile.relevance.core_themes
+    assert not score(text, title, relevance_model(profile)).relevant
+    no_core = replace(profile, relevance=replace(profile.relevance, core_themes=()))
+    assert score(text, title, relevance_model(no_core)).relevant
+    assert score(text.replace("police", "ICE agents"), title, relevance_model(profile)).relevant
