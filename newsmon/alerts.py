@@ -445,20 +445,36 @@ def when_text(date: object, published: object = None, planned: bool = False) -> 
     return f"planned for {out}" if planned else out
 
 
+_CONJUNCTIONS = frozenset(("and", "or", "but", "as", "while", "after", "before", "because"))
+
+
+def _what(ev: Mapping[str, Any]) -> str | None:
+    """ "Actor action" (and whom, when the action is a bare verb), or None when the
+    parts do not make a sentence: the actor repeated inside the action ("Federal agents
+    detained by federal agents"), an action that ends in mid-phrase is cut back to its
+    last content word ("... with clean bedding and" -> "... with clean bedding")."""
+    actor = _clean(ev.get("actor"), 120)
+    words = _clean(ev.get("action"), 200).split()
+    while words and words[-1].casefold().strip(".,;:") in _FUNCTION_WORDS | _CONJUNCTIONS:
+        words.pop()
+    action = " ".join(words).rstrip(".,;:")
+    target = _clean(ev.get("target"), 120)
+    if not action or actor.casefold() in action.casefold():
+        return None
+    what = f"{actor} {action}"
+    content = [w for w in words if w.casefold().strip(".,;:") not in _FUNCTION_WORDS]
+    if target and len(content) == 1 and target.casefold() not in action.casefold():
+        what += f" {target}"
+    return what[:1].upper() + what[1:]
+
+
 def event_headline(ev: Mapping[str, Any]) -> str:
     """The headline of an events row: the actor as the text names it, what they did, to
     whom, then where and when: "U.S. District Judge Sara Ellis ordered Gregory Bovino to
     report to her daily — Chicago, Oct. 28". The evidence sentence when the event
     cannot be written so (see :func:`headline_ok`)."""
-    if headline_ok(ev):
-        actor = _clean(ev.get("actor"), 120)
-        action = _clean(ev.get("action"), 200)
-        target = _clean(ev.get("target"), 120)
-        what = f"{actor} {action}"
-        if target and target.casefold() not in action.casefold():
-            what += f" {target}"
-        what = what[:1].upper() + what[1:]
-    else:
+    what = _what(ev) if headline_ok(ev) else None
+    if what is None:
         what = _clean(ev.get("evidence"), 200)
     when = when_text(
         ev.get("event_date"), ev.get("article_published"), bool(ev.get("date_is_planned"))
@@ -573,6 +589,31 @@ def _figure_covered(
         ):
             return True
     return False
+
+
+def _told_by_its_article(db: sqlite_utils.Database, alert: _Alert) -> bool:
+    """Whether the alert's article has raised a NEW_EVENT of the same type and date
+    already: one article tells a happening in several sentences ("ICE agents detained
+    a man near a school Monday" ... "video showed three agents making the arrest"), and
+    when its reports land in two clusters, the second is the same news, not more. One
+    NEW_EVENT per article, type and date; an article's second happening of the same
+    kind the same day stays in the event log without an alert."""
+    if alert.article_id is None:
+        return False
+    return bool(
+        _rows(
+            db,
+            "SELECT 1 FROM alerts WHERE kind = ? AND article_id = ?"
+            " AND json_extract(details, '$.event_type') = ?"
+            " AND coalesce(json_extract(details, '$.event_date'), '') = ? LIMIT 1",
+            [
+                NEW_EVENT,
+                alert.article_id,
+                alert.details.get("event_type"),
+                alert.details.get("event_date") or "",
+            ],
+        )
+    )
 
 
 def _new_event(ev: Mapping[str, Any], key: str, cluster_id: int | None) -> _Alert:
@@ -978,6 +1019,9 @@ def raise_alerts(
     for alert in new_events:
         if figures and _figure_covered(db, profile.id, figures, alert.event_id):
             LOGGER.debug("no NEW_EVENT for event %s: a tracked figure", alert.event_id)
+            continue
+        if _told_by_its_article(db, alert):
+            LOGGER.debug("no NEW_EVENT for event %s: its article told it", alert.event_id)
             continue
         alert_id = _insert_alert(db, alert, now)
         if alert_id is not None:

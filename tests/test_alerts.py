@@ -679,3 +679,48 @@ def test_the_headline_comes_from_the_report_that_can_be_written(fresh_db, profil
     assert alert["summary"] == (
         "Texas National Guard troops arrived at the Army Reserve center — Elwood, Oct. 7"
     )
+
+
+def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    """Two sentences of one article about one arrest that landed in two clusters make
+    one NEW_EVENT; the same kind of event another day, or in another article, alerts."""
+    a = add_article(fresh_db, 1)
+    fields = {"event_type": "ARREST_RAID", "actor": "ICE agents", "event_date": "2025-10-27"}
+    e1 = add_event(fresh_db, a, cluster_id=31, action="detained a man near a school", **fields)
+    e2 = add_event(fresh_db, a, cluster_id=32, start=40, action="made the arrest on a street",
+                   **fields)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[e1, e2], new_cluster_ids=[31, 32])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 1
+    other_day = add_event(fresh_db, a, cluster_id=33, start=80, action="detained two painters",
+                          **{**fields, "event_date": "2025-10-29"})  # fmt: skip
+    b = add_article(fresh_db, 2)
+    other_article = add_event(fresh_db, b, cluster_id=34, action="detained a roofer", **fields)
+    raise_alerts(fresh_db, profile, event_ids=[other_day, other_article], new_cluster_ids=[33, 34])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 3
+
+
+@pytest.mark.parametrize(
+    ("fields", "headline"),
+    [
+        (
+            {"actor": "U.S. District Judge Robert Gettleman",
+             "action": "ordered ICE to provide detainees with clean bedding and"},
+            "U.S. District Judge Robert Gettleman ordered ICE to provide detainees with clean "
+            "bedding — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "ICE", "action": "arrested", "target": "14 roofers"},
+            "ICE arrested 14 roofers — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "Federal agents", "action": "detained by federal agents",
+             "target": "a student", "evidence": "A student was detained by federal agents."},
+            "A student was detained by federal agents. — Chicago, Oct. 5",
+        ),
+    ],
+)  # fmt: skip
+def test_headlines_are_whole_phrases(fresh_db, profile, fields, headline) -> None:  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    ev = add_event(fresh_db, a, cluster_id=40, event_type="COURT_RULING", **fields)
+    raise_alerts(fresh_db, profile, event_ids=[ev], new_cluster_ids=[40])
+    assert [r["summary"] for r in alerts(fresh_db, NEW_EVENT)] == [headline]
