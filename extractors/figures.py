@@ -3,8 +3,9 @@
 "300 Illinois National Guard troops" and "200 Texas National Guard troops" are two
 contingents, not one figure that changed; "more than 1,000 arrests" and "1,500 arrests"
 are one count. :func:`figure_subject` reads the proper names that qualify a number in
-its sentence: the capitalised words right after it ("300 *Illinois* troops") or in an
-"of"/"from" phrase after its noun ("200 members *of the Texas National Guard*"), minus
+its sentence: the capitalised words of the noun phrase after it ("300 *Illinois*
+troops", "700 light infantry *Marines*") or of an "of"/"from" phrase after that noun
+("200 members *of the Texas National Guard*"), minus
 the words every figure of the fact shares (given by the caller, e.g. the words of the
 fact's label: "National Guard troops deployed").
 """
@@ -15,11 +16,17 @@ import re
 from collections.abc import Iterable
 
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\w.,])\d+(?:\.\d+)?(?![\w.])")
-_CAPITALISED_RUN = re.compile(r"\s+((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*)*)")
-_OF_PHRASE = re.compile(
-    r"^\s+(?:[a-z][\w-]*\s+){0,2}?(?:of|from)\s+(?:the\s+)?"
-    r"((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*)*)"
-)
+_TOKEN = re.compile(r"[\w.'’-]+|[^\w\s]")
+#: Words that end the noun phrase after a number.
+_ENDS_PHRASE = frozenset(
+    (
+        "of", "from", "in", "at", "to", "on", "for", "with", "and", "or", "since", "after",
+        "before", "by", "during", "across", "over", "into", "near", "than", "who", "that",
+        "which", "were", "was", "are", "is", "have", "has", "had", "will", "would", "could",
+        "said", "says", "this", "last", "each", "per",
+    )
+)  # fmt: skip
+_ARTICLES = frozenset(("the", "a", "an"))
 #: Words that qualify nothing ("About 200 U.S. troops").
 _NEUTRAL = frozenset({"u.s.", "us", "american", "federal", "the", "a", "an"})
 
@@ -41,14 +48,25 @@ def figure_subject(evidence: str, value: float | None, shared: Iterable[str] = (
     for m in _NUMBER.finditer(evidence):
         if _value(m.group(0)) != value:
             continue
-        rest = evidence[m.end() : m.end() + 120]
+        tokens = _TOKEN.findall(evidence[m.end() : m.end() + 160])
         names: list[str] = []
-        run = _CAPITALISED_RUN.match(rest)
-        if run:
-            names += run.group(1).split()
-        of = _OF_PHRASE.match(rest[run.end() :] if run else rest)
-        if of:
-            names += of.group(1).split()
+        i = 0
+        # The noun phrase after the number, at most five words: "300 Illinois troops",
+        # "700 light infantry Marines".
+        while i < min(len(tokens), 5) and tokens[i][:1].isalnum():
+            if tokens[i].casefold() in _ENDS_PHRASE:
+                break
+            if tokens[i][:1].isupper():
+                names.append(tokens[i])
+            i += 1
+        # Then "of the Texas National Guard", "from Texas".
+        if i < len(tokens) and tokens[i].casefold() in ("of", "from"):
+            i += 1
+            if i < len(tokens) and tokens[i].casefold() in _ARTICLES:
+                i += 1
+            while i < len(tokens) and tokens[i][:1].isupper():
+                names.append(tokens[i])
+                i += 1
         kept = [n.rstrip(".,;:'’") for n in names if n.rstrip(".,;:'’").casefold() not in drop]
         return " ".join(dict.fromkeys(k for k in kept if k))
     return ""

@@ -412,7 +412,8 @@ def headline_ok(ev: Mapping[str, Any]) -> bool:
     ("ordered Gregory Bovino to report to her daily"), a verb and whom it was done to,
     or a verb that needs no object and where ("arrived" in Elwood) -- not a bare
     trigger word ("launched", "plans to", "will begin") or a fragment ("expected to
-    last"). Events that fail stay in the event log without an alert."""
+    last", "ruling was already a fait accompli"), nor a doer named after the deed
+    ("Protesters protest"). Events that fail stay in the event log without an alert."""
     actor = _clean(ev.get("actor"), 120)
     action = _clean(ev.get("action"), 200)
     target = _clean(ev.get("target"), 120)
@@ -421,6 +422,10 @@ def headline_ok(ev: Mapping[str, Any]) -> bool:
     words = action.split()
     if not words or words[0].casefold() in _NOT_ACTIONS:
         return False
+    if len(words) > 1 and words[1].casefold() in _COPULAS:
+        return False  # "ruling was ...": a thing described, not a deed
+    if _stem(words[0]) == _stem(actor.split()[-1]):
+        return False  # "Protesters protest": the doer was made up from the deed
     content = [w for w in words if w.casefold().strip(".,;:") not in _FUNCTION_WORDS]
     if len(content) >= 2 or (content and target):
         return True
@@ -446,6 +451,33 @@ def when_text(date: object, published: object = None, planned: bool = False) -> 
 
 
 _CONJUNCTIONS = frozenset(("and", "or", "but", "as", "while", "after", "before", "because"))
+_COPULAS = frozenset(("is", "was", "are", "were", "be", "been", "being", "has", "had"))
+#: Words that, just before the action's verb in its sentence, turn it around ("declined
+#: to block", "did not appear"): a headline without them would say the opposite.
+_NEGATIONS = frozenset(
+    (
+        "not", "n't", "never", "no", "declined", "refused", "failed", "declines",
+        "refuses", "fails", "without", "unable", "cannot",
+    )
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"[^a-z]", "", word.casefold())[:6]
+
+
+def _negated(ev: Mapping[str, Any], first_word: str) -> bool:
+    """Whether the action's first word comes, in the evidence, right after a negation
+    the action lost ("The judge declined to immediately block the deployment")."""
+    evidence = str(ev.get("evidence") or "")
+    tokens = re.findall(r"[\w'’]+", evidence.casefold())
+    target = re.sub(r"[^\w'’]", "", first_word.casefold())
+    for i, tok in enumerate(tokens):
+        if tok == target:
+            before = tokens[max(0, i - 4) : i]
+            if any(t in _NEGATIONS or t.endswith("n't") for t in before):
+                return True
+    return False
 
 
 def _what(ev: Mapping[str, Any]) -> str | None:
@@ -459,7 +491,7 @@ def _what(ev: Mapping[str, Any]) -> str | None:
         words.pop()
     action = " ".join(words).rstrip(".,;:")
     target = _clean(ev.get("target"), 120)
-    if not action or actor.casefold() in action.casefold():
+    if not action or actor.casefold() in action.casefold() or _negated(ev, words[0]):
         return None
     what = f"{actor} {action}"
     content = [w for w in words if w.casefold().strip(".,;:") not in _FUNCTION_WORDS]
@@ -592,25 +624,28 @@ def _figure_covered(
 
 
 def _told_by_its_article(db: sqlite_utils.Database, alert: _Alert) -> bool:
-    """Whether the alert's article has raised a NEW_EVENT of the same type and date
-    already: one article tells a happening in several sentences ("ICE agents detained
-    a man near a school Monday" ... "video showed three agents making the arrest"), and
-    when its reports land in two clusters, the second is the same news, not more. One
-    NEW_EVENT per article, type and date; an article's second happening of the same
-    kind the same day stays in the event log without an alert."""
+    """Whether the alert's article has raised a NEW_EVENT for this news already: one of
+    the same type and date (one article tells a happening in several sentences, "ICE
+    agents detained a man near a school Monday" ... "video showed three agents making
+    the arrest", and when its reports land in two clusters the second is the same news),
+    or one from the same sentence (read as two types: "Illinois shot back in its own
+    filing Monday"). An article's second happening of the same kind the same day stays
+    in the event log without an alert."""
     if alert.article_id is None:
         return False
     return bool(
         _rows(
             db,
             "SELECT 1 FROM alerts WHERE kind = ? AND article_id = ?"
-            " AND json_extract(details, '$.event_type') = ?"
-            " AND coalesce(json_extract(details, '$.event_date'), '') = ? LIMIT 1",
+            " AND ((json_extract(details, '$.event_type') = ?"
+            " AND coalesce(json_extract(details, '$.event_date'), '') = ?)"
+            " OR json_extract(details, '$.evidence') = ?) LIMIT 1",
             [
                 NEW_EVENT,
                 alert.article_id,
                 alert.details.get("event_type"),
                 alert.details.get("event_date") or "",
+                alert.details.get("evidence") or "",
             ],
         )
     )

@@ -615,6 +615,16 @@ def test_figures_of_two_contingents_are_two_facts(fresh_db, profile) -> None:  #
     assert d is not None and f"was: “{texas}”" in d.text and f"now: “{more}”" in d.text
 
 
+def test_marines_and_guard_troops_are_two_contingents(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    topic = replace(profile, raw={**profile.raw, "facts": TROOPS})
+    guard = "Trump deployed 4,000 guard troops to the city in June."
+    marines = "About 700 light infantry Marines from a desert base were given the green light."
+    for n, (value, sentence) in enumerate([(4000, guard), (700, marines)], start=1):
+        ev = troops(fresh_db, n, value, sentence)
+        raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[200 + n])
+    assert alerts(fresh_db, FACT_CHANGED) == []
+
+
 def test_without_subjects_the_contingents_would_flap(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
     """The same two reports, unqualified, are one figure: the rule above is what keeps
     them apart."""
@@ -656,6 +666,8 @@ def test_a_new_event_reads_as_an_editor_would_write_it(fresh_db, profile) -> Non
         {"actor": "DHS", "action": "launched", "target": None, "location": "Chicago"},
         {"actor": "DHS", "action": "plans to", "target": None, "location": "Chicago"},
         {"actor": "Brandon Johnson", "action": "will begin", "target": None},
+        {"actor": "Charles Breyer", "action": "ruling was already a fait accompli"},
+        {"actor": "Protesters", "action": "protest on September 23", "target": None},
     ],
 )
 def test_a_fragment_raises_no_alert(fresh_db, profile, fields) -> None:  # type: ignore[no-untyped-def]
@@ -697,6 +709,15 @@ def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # typ
     other_article = add_event(fresh_db, b, cluster_id=34, action="detained a roofer", **fields)
     raise_alerts(fresh_db, profile, event_ids=[other_day, other_article], new_cluster_ids=[33, 34])
     assert len(alerts(fresh_db, NEW_EVENT)) == 3
+    # One sentence read as two types ("shot back in its own filing") is one alert.
+    sentence = "Lawyers for the state shot back in its own filing Monday."
+    c = add_article(fresh_db, 3)
+    as_statement = add_event(fresh_db, c, cluster_id=35, event_type="COURT_RULING",
+                             action="shot back in a filing", evidence=sentence)  # fmt: skip
+    as_lawsuit = add_event(fresh_db, c, cluster_id=36, event_type="LAWSUIT",
+                           action="filed a motion", evidence=sentence)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[as_statement, as_lawsuit], new_cluster_ids=[35, 36])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 4
 
 
 @pytest.mark.parametrize(
@@ -713,6 +734,11 @@ def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # typ
             "ICE arrested 14 roofers — Chicago, Oct. 5",
         ),
         (
+            {"actor": "Judge", "action": "block the deployment",
+             "evidence": "The judge declined to immediately block the deployment."},
+            "The judge declined to immediately block the deployment. — Chicago, Oct. 5",
+        ),
+        (
             {"actor": "Federal agents", "action": "detained by federal agents",
              "target": "a student", "evidence": "A student was detained by federal agents."},
             "A student was detained by federal agents. — Chicago, Oct. 5",
@@ -724,3 +750,19 @@ def test_headlines_are_whole_phrases(fresh_db, profile, fields, headline) -> Non
     ev = add_event(fresh_db, a, cluster_id=40, event_type="COURT_RULING", **fields)
     raise_alerts(fresh_db, profile, event_ids=[ev], new_cluster_ids=[40])
     assert [r["summary"] for r in alerts(fresh_db, NEW_EVENT)] == [headline]
+
+
+def test_the_troops_status_is_about_troops(profile) -> None:  # type: ignore[no-untyped-def]
+    """The shipped profile's troop status reads troops, not agents arriving at a scene."""
+    from newsmon.alerts import fact_value
+
+    [spec] = [s for s in fact_specs(profile) if s.key == "troops_arrived"]
+    agents = {
+        "event_type": "DEPLOY",
+        "action": "arrived",
+        "evidence": "During the response, ICE agents arrived and were targeted as well.",
+    }
+    troops_ = {"event_type": "DEPLOY", "action": "arrived",
+               "evidence": "Texas National Guard troops arrived at the Army Reserve center."}  # fmt: skip
+    assert fact_value(spec, agents) is None
+    assert fact_value(spec, troops_) == ("arrived", "arrived")
