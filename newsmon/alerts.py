@@ -370,7 +370,7 @@ _NOT_ACTORS = frozenset(
     (
         "he", "she", "it", "they", "we", "you", "i", "who", "whom", "which", "that",
         "this", "these", "those", "one", "someone", "somebody", "anyone", "everyone",
-        "others", "other", "some", "many", "new",
+        "others", "other", "some", "many", "new", "people",
     )
 )  # fmt: skip
 #: First words of an "action" that is not something done: "ICE expected to last".
@@ -466,9 +466,15 @@ def _stem(word: str) -> str:
     return re.sub(r"[^a-z]", "", word.casefold())[:6]
 
 
+_PASSIVE = frozenset(("was", "were", "been", "being", "is", "are", "be", "got", "gets", "get"))
+
+
 def _negated(ev: Mapping[str, Any], first_word: str) -> bool:
     """Whether the action's first word comes, in the evidence, right after a negation
-    the action lost ("The judge declined to immediately block the deployment")."""
+    the action lost ("The judge declined to immediately block the deployment"), or in
+    the passive, where the doer is not who the sentence says did it ("a suspect was
+    fatally shot during a vehicle stop", read as "ICE shot"): a headline built from
+    the parts would say what the sentence does not."""
     evidence = str(ev.get("evidence") or "")
     tokens = re.findall(r"[\w'’]+", evidence.casefold())
     target = re.sub(r"[^\w'’]", "", first_word.casefold())
@@ -476,6 +482,8 @@ def _negated(ev: Mapping[str, Any], first_word: str) -> bool:
         if tok == target:
             before = tokens[max(0, i - 4) : i]
             if any(t in _NEGATIONS or t.endswith("n't") for t in before):
+                return True
+            if any(t in _PASSIVE for t in tokens[max(0, i - 2) : i]):
                 return True
     return False
 
