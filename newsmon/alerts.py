@@ -659,6 +659,83 @@ def _told_by_its_article(db: sqlite_utils.Database, alert: _Alert) -> bool:
     )
 
 
+def _canonical(profile: TopicProfile, kind: str, text: str | None) -> str | None:
+    """The profile's actor (``kind`` "actors") or place ("places") a text names: the
+    entry whose name or alias it holds as whole words, as written (the longest)."""
+    if not text:
+        return None
+    flat = " ".join(text.split())
+    best: tuple[int, str] | None = None
+    entries = profile.actors if kind == "actors" else profile.places
+    for entry in entries:
+        for name in (entry.name, *entry.aliases):
+            n = " ".join(name.split())
+            longer = best is None or len(n) > best[0]
+            if n and longer and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", flat):
+                best = (len(n), entry.name)
+    return best[1] if best else None
+
+
+def _related(a: str | None, b: str | None, containing: Mapping[str, frozenset[str]]) -> bool:
+    """The same, or one part of (within) the other."""
+    if a is None or b is None:
+        return False
+    return a == b or a in containing.get(b, frozenset()) or b in containing.get(a, frozenset())
+
+
+def _told_before(db: sqlite_utils.Database, profile: TopicProfile, alert: _Alert) -> bool:
+    """Whether another article's NEW_EVENT told this happening already: the same type
+    on the same day, by the same doer or one it is part of (DHS launched the operation
+    on Sept. 8; "the Trump administration launched it on September 8"), at the same
+    place or one within the other (or a place missing), the same deed (words beyond the
+    verb in common, no two different figures). Reports of one happening that ended in
+    two clusters raise one alert; the second stays in the event log."""
+    d = alert.details
+    date = d.get("event_date")
+    if not date or alert.article_id is None:
+        return False
+    containing = profile.containing()
+    actor = _canonical(profile, "actors", d.get("actor"))
+    place = _canonical(profile, "places", d.get("location"))
+    words = _deed_words(d.get("action"))
+    for row in _rows(
+        db,
+        "SELECT json_extract(details, '$.actor') AS actor,"
+        " json_extract(details, '$.location') AS location,"
+        " json_extract(details, '$.action') AS action,"
+        " json_extract(details, '$.quantity') AS quantity FROM alerts"
+        " WHERE kind = ? AND article_id != ? AND json_extract(details, '$.event_type') = ?"
+        " AND json_extract(details, '$.event_date') = ?",
+        [NEW_EVENT, alert.article_id, d.get("event_type"), date],
+    ):
+        same_doer = (row["actor"] or "").casefold() == (d.get("actor") or "").casefold() or (
+            _related(actor, _canonical(profile, "actors", row["actor"]), containing)
+        )
+        other_place = _canonical(profile, "places", row["location"])
+        same_place = (
+            not row["location"]
+            or not d.get("location")
+            or (row["location"] or "").casefold() == (d.get("location") or "").casefold()
+            or _related(place, other_place, containing)
+        )
+        # The same deed: words beyond its verb in common ("launched *Operation Midway
+        # Blitz*"), and no two different figures (20 arrests in one raid is not the
+        # running total of 1,000).
+        same_deed = bool(words & _deed_words(row["action"]))
+        figures = (row["quantity"] or "", d.get("quantity") or "")
+        if all(figures) and figures[0] != figures[1]:
+            same_deed = False
+        if same_doer and same_place and same_deed:
+            return True
+    return False
+
+
+def _deed_words(action: object) -> set[str]:
+    """The stems of an action's content words after its verb."""
+    words = [w.strip(".,;:'’\"") for w in str(action or "").split()[1:]]
+    return {_stem(w) for w in words if len(w) > 3 and w.casefold() not in _FUNCTION_WORDS}
+
+
 def _new_event(ev: Mapping[str, Any], key: str, cluster_id: int | None) -> _Alert:
     src = source_ref(ev)
     summary = event_headline(ev)
@@ -1065,6 +1142,9 @@ def raise_alerts(
             continue
         if _told_by_its_article(db, alert):
             LOGGER.debug("no NEW_EVENT for event %s: its article told it", alert.event_id)
+            continue
+        if _told_before(db, profile, alert):
+            LOGGER.debug("no NEW_EVENT for event %s: told before", alert.event_id)
             continue
         alert_id = _insert_alert(db, alert, now)
         if alert_id is not None:

@@ -772,3 +772,25 @@ def test_the_troops_status_is_about_troops(profile) -> None:  # type: ignore[no-
                "evidence": "Texas National Guard troops arrived at the Army center."}  # fmt: skip
     assert fact_value(spec, agents) is None
     assert fact_value(spec, troops_) == ("arrived", "arrived")
+
+
+def test_a_happening_told_by_another_article_is_not_new(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    """Two articles' reports of one launch that ended in two clusters: DHS launched it on
+    Sept. 8, "the Trump administration launched" it on Sept. 8 (DHS is part of it): one
+    alert. Another doer, another day or another place is another happening."""
+    base = {"event_type": "ARREST_RAID", "event_date": "2025-09-08",
+            "action": "launched Operation Midway Blitz"}  # fmt: skip
+    a1, a2, a3, a4, a5 = (add_article(fresh_db, n) for n in range(1, 6))
+    e1 = add_event(fresh_db, a1, cluster_id=51, actor="The Department of Homeland Security",
+                   location="Chicago", **base)  # fmt: skip
+    e2 = add_event(fresh_db, a2, cluster_id=52, actor="the Trump administration",
+                   location=None, **base)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[e1, e2], new_cluster_ids=[51, 52])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 1
+    e3 = add_event(fresh_db, a3, cluster_id=53, actor="Chicago police", location="Chicago",
+                   **base)  # fmt: skip
+    e4 = add_event(fresh_db, a4, cluster_id=54, actor="DHS", location="Chicago",
+                   **{**base, "event_date": "2025-09-09"})  # fmt: skip
+    e5 = add_event(fresh_db, a5, cluster_id=55, actor="DHS", location="Portland", **base)
+    raise_alerts(fresh_db, profile, event_ids=[e3, e4, e5], new_cluster_ids=[53, 54, 55])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 4
