@@ -483,9 +483,31 @@ def _negated(ev: Mapping[str, Any], first_word: str) -> bool:
             before = tokens[max(0, i - 4) : i]
             if any(t in _NEGATIONS or t.endswith("n't") for t in before):
                 return True
-            if any(t in _PASSIVE for t in tokens[max(0, i - 2) : i]):
+            passive = any(t in _PASSIVE for t in tokens[max(0, i - 2) : i])
+            if passive and not tok.endswith("ing"):  # "was deploying" is no passive
                 return True
     return False
+
+
+def _extra(ev: Mapping[str, Any]) -> dict[str, Any]:
+    """An events row's ``extra`` (what the extractor says of its reading: the trigger
+    and its kind, the voice, the actor as written)."""
+    raw = ev.get("extra")
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    try:
+        value = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):  # pairs
+        return (
+            {str(k): v for k, v in value if isinstance(k, str)}
+            if all(isinstance(p, list) and len(p) == 2 for p in value)
+            else {}
+        )
+    return {}
 
 
 def _what(ev: Mapping[str, Any]) -> str | None:
@@ -493,7 +515,10 @@ def _what(ev: Mapping[str, Any]) -> str | None:
     parts do not make a sentence: the actor repeated inside the action ("Federal agents
     detained by federal agents"), an action that ends in mid-phrase is cut back to its
     last content word ("... with clean bedding and" -> "... with clean bedding")."""
-    actor = _clean(ev.get("actor"), 120)
+    extra = _extra(ev)
+    if extra.get("voice") == "passive" or extra.get("actor_from") == "speaker":
+        return None  # the sentence's subject is not the doer: tell it by the sentence
+    actor = _clean(extra.get("actor_text") or ev.get("actor"), 120)
     words = _clean(ev.get("action"), 200).split()
     while words and words[-1].casefold().strip(".,;:") in _FUNCTION_WORDS | _CONJUNCTIONS:
         words.pop()
@@ -501,6 +526,16 @@ def _what(ev: Mapping[str, Any]) -> str | None:
     target = _clean(ev.get("target"), 120)
     if not action or actor.casefold() in action.casefold() or _negated(ev, words[0]):
         return None
+    trigger = str(extra.get("trigger") or "").casefold()
+    if extra.get("trigger_kind") == "noun" and trigger and action.casefold().startswith(trigger):
+        return None  # "National Guard rubber bullets ...": no verb to tell it with
+    if words[0].endswith("ing"):  # "deploying": the sentence's "is deploying"
+        aux = re.search(
+            rf"\b(is|are|was|were)\s+(?:\w+\s+)?{re.escape(words[0])}\b",
+            str(ev.get("evidence") or ""),
+        )
+        if aux:
+            action = f"{aux.group(1)} {action}"
     what = f"{actor} {action}"
     content = [w for w in words if w.casefold().strip(".,;:") not in _FUNCTION_WORDS]
     if target and len(content) == 1 and target.casefold() not in action.casefold():

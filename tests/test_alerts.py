@@ -745,6 +745,23 @@ def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # typ
             "ICE says a suspect was fatally shot during a vehicle stop. — Chicago, Oct. 5",
         ),
         (
+            {"actor": "National Guard", "action": "rubber bullets and flash bangs on the crowd",
+             "extra": json.dumps({"trigger": "rubber bullets", "trigger_kind": "noun"}),
+             "evidence": "Police fired rubber bullets and flash bangs on the crowd."},
+            "Police fired rubber bullets and flash bangs on the crowd. — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "ICE", "action": "shot a man", "evidence": "A man was shot, ICE said.",
+             "extra": json.dumps({"voice": "passive", "trigger": "shot"})},
+            "A man was shot, ICE said. — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "Donald Trump", "action": "deploying 2,000 troops to the city",
+             "extra": json.dumps({"actor_text": "President Trump"}),
+             "evidence": "President Trump is deploying 2,000 troops to the city."},
+            "President Trump is deploying 2,000 troops to the city — Chicago, Oct. 5",
+        ),
+        (
             {"actor": "Federal agents", "action": "detained by federal agents",
              "target": "a student", "evidence": "A student was detained by federal agents."},
             "A student was detained by federal agents. — Chicago, Oct. 5",
