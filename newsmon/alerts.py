@@ -510,6 +510,25 @@ def _extra(ev: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _whole_names(words: list[str], evidence: str) -> list[str]:
+    """An action cut inside a name ("objections to Los", the sentence going on with
+    "Angeles") loses the name's piece, then any words left hanging ("to")."""
+    if not words or not words[-1][:1].isupper():
+        return words
+    at = evidence.find(" ".join(words))
+    if at < 0:
+        return words
+    after = evidence[at + len(" ".join(words)) :]
+    if not re.match(r" [A-Z]", after):
+        return words
+    out = list(words)
+    while out and out[-1][:1].isupper():
+        out.pop()
+    while out and out[-1].casefold().strip(".,;:") in _FUNCTION_WORDS | _CONJUNCTIONS:
+        out.pop()
+    return out or words
+
+
 def _what(ev: Mapping[str, Any]) -> str | None:
     """ "Actor action" (and whom, when the action is a bare verb), or None when the
     parts do not make a sentence: the actor repeated inside the action ("Federal agents
@@ -522,6 +541,7 @@ def _what(ev: Mapping[str, Any]) -> str | None:
     words = _clean(ev.get("action"), 200).split()
     while words and words[-1].casefold().strip(".,;:") in _FUNCTION_WORDS | _CONJUNCTIONS:
         words.pop()
+    words = _whole_names(words, str(ev.get("evidence") or ""))
     action = " ".join(words).rstrip(".,;:")
     target = _clean(ev.get("target"), 120)
     if not action or actor.casefold() in action.casefold() or _negated(ev, words[0]):

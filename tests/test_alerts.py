@@ -762,6 +762,11 @@ def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # typ
             "President Trump is deploying 2,000 troops to the city — Chicago, Oct. 5",
         ),
         (
+            {"actor": "Donald Trump", "action": "sent 2,000 troops over objections to Los",
+             "evidence": "Donald Trump sent 2,000 troops over objections to Los Angeles."},
+            "Donald Trump sent 2,000 troops over objections — Chicago, Oct. 5",
+        ),
+        (
             {"actor": "Federal agents", "action": "detained by federal agents",
              "target": "a student", "evidence": "A student was detained by federal agents."},
             "A student was detained by federal agents. — Chicago, Oct. 5",
