@@ -66,11 +66,12 @@ def add_event(
 def cluster(
     db: Any, profile: Any, cid: int, outlets: int, event_type: str = "DEPLOY", first: int = 1
 ) -> list[int]:
-    """A cluster reported by ``outlets`` articles; returns the alert ids raised."""
+    """A cluster reported by ``outlets`` articles; returns the alert ids raised. Each
+    cluster is its own happening (its own day: one happening is alerted once)."""
     raised = []
     for k in range(outlets):
         a = add_article(db, first + k)
-        ev = add_event(db, a, cid, event_type)
+        ev = add_event(db, a, cid, event_type, event_date=f"2025-10-{cid % 28 + 1:02d}")
         raised += raise_alerts(db, profile, event_ids=[ev], new_cluster_ids=[cid] if k == 0 else [])
     return raised
 
