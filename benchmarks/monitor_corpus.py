@@ -31,7 +31,9 @@ For each story (``chicago-immigration-2025`` with the shipped profile,
   ``correct`` when its event matches a gold event of its item by the corpus's own rule,
   ``repeated`` when an earlier alert matched the same gold happening, else ``wrong``;
   ARTICLE_UPDATED is correct only on a rewrite; FACT_CHANGED is left to a person),
-  with ``--alerts PATH`` writing the table for ``docs/alerts.md``.
+  with ``--alerts PATH`` writing the table for ``docs/alerts.md`` (ids, types, dates
+  and verdicts only: the corpus's text stays out of the project; ``--with-text`` adds
+  the headlines and evidence for the person judging).
 
 Usage:
     python benchmarks/monitor_corpus.py [--topic ID] [--alerts alerts.md] [--keep DIR]
@@ -325,6 +327,7 @@ class Judged:
     why: str
     evidence: str = ""
     old_evidence: str = ""
+    what: str = ""  # type and date, or the fact's change: no text of the corpus
 
 
 def _gold_root(item: Item, index: int) -> int:
@@ -393,8 +396,19 @@ def judge(story: str, db_path: Path, docs: dict[str, Doc]) -> tuple[dict[str, An
     # Alerts.
     judged: list[Judged] = []
     alerted: set[tuple[str, int]] = set()
+    what_of: dict[int, str] = {}
     for a in con.execute("select * from alerts order by id"):
         details = json.loads(a["details"] or "{}")
+        if a["kind"] == "FACT_CHANGED":
+            what = (
+                f"{details.get('fact')}: {(details.get('old') or {}).get('display')} → "
+                f"{(details.get('new') or {}).get('display')}"
+            )
+        elif a["kind"] == "NEW_EVENT":
+            what = f"{details.get('event_type')} {details.get('event_date') or ''}".strip()
+        else:
+            what = "rewrite"
+        what_of[a["id"]] = what
         art = by_id.get(a["article_id"])
         d = doc_of.get(a["article_id"]) if art else None
         label = f"{d.item.id}:{d.kind}" if d else "?"
@@ -453,6 +467,8 @@ def judge(story: str, db_path: Path, docs: dict[str, Doc]) -> tuple[dict[str, An
                    f"gold {item.events[match]['event_type']} #{match}", evidence)
         )  # fmt: skip
     con.close()
+    for j in judged:
+        j.what = what_of.get(j.alert_id, "")
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     figures = {
@@ -469,6 +485,12 @@ def main() -> None:
     ap.add_argument("--topic", choices=TOPICS, action="append", help="a story (default: both)")
     ap.add_argument("--alerts", help="write the table of judged alerts (Markdown) here")
     ap.add_argument("--keep", help="keep the databases in this folder")
+    ap.add_argument(
+        "--with-text",
+        action="store_true",
+        help="add each alert's headline and evidence to the table (for reading; never "
+        "copy the corpus's text into the project)",
+    )
     args = ap.parse_args()
     items = load_items()
     docs = build_docs(items)
@@ -517,7 +539,7 @@ def main() -> None:
                     f"{dup['originals_filed_as_copies']}; missed {dup['missed']}"
                 )
                 print(f"alerts: {len(judged)} {kinds}; auto-judged {verdicts}")
-                out_tables.append(_table(story, judged))
+                out_tables.append(_table(story, judged, args.with_text))
         print(f"\nall alerts auto-judged: {totals}")
         if args.alerts:
             Path(args.alerts).write_text("\n\n".join(out_tables) + "\n", encoding="utf-8")
@@ -532,19 +554,25 @@ def _cell(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _table(story: str, judged: list[Judged]) -> str:
-    lines = [
-        f"#### {story}",
-        "",
-        "| # | kind | alert | item | verdict | why | evidence |",
-        "| ---: | --- | --- | --- | --- | --- | --- |",
-    ]
+def _table(story: str, judged: list[Judged], with_text: bool = False) -> str:
+    """The judged alerts as a Markdown table. Without ``with_text`` it holds no text of
+    the corpus (no headline, no evidence: item ids, types, dates, verdicts), so it may
+    go into the project's docs; ``with_text`` adds both, for the person judging."""
+    head = "| # | kind | item | what | verdict | why |"
+    rule = "| ---: | --- | --- | --- | --- | --- |"
+    if with_text:
+        head += " alert | evidence |"
+        rule += " --- | --- |"
+    lines = [f"#### {story}", "", head, rule]
     for j in judged:
-        ev = j.evidence + (f" (was: {j.old_evidence})" if j.old_evidence else "")
-        lines.append(
-            f"| {j.alert_id} | {j.kind} | {_cell(j.summary, 160)} | {j.doc} | {j.verdict} | "
-            f"{_cell(j.why, 80)} | {_cell(ev, 260)} |"
+        row = (
+            f"| {j.alert_id} | {j.kind} | {j.doc} | {_cell(j.what, 80)} | {j.verdict} | "
+            f"{_cell(j.why, 120)} |"
         )
+        if with_text:
+            ev = j.evidence + (f" (was: {j.old_evidence})" if j.old_evidence else "")
+            row += f" {_cell(j.summary, 160)} | {_cell(ev, 260)} |"
+        lines.append(row)
     return "\n".join(lines)
 
 
