@@ -57,7 +57,7 @@ _ADVERB_OK = frozenset(
 _MODAL_PLAN = frozenset("will would could may might shall".split())
 _BOUNDARY = frozenset(
     """; : — – after before when while because although though until unless whereas
-    where whether if once""".split()
+    where whether if once as amid""".split()
 )
 _PREPOSITIONS = frozenset(
     """of for in at from to with against on by near about over under into onto through
@@ -65,6 +65,8 @@ _PREPOSITIONS = frozenset(
     behind around amid within""".split()
 )
 _RELATIVE = frozenset(("who", "which", "that"))
+_DISSENT = re.compile(r"\b(?:dissent\w*|concurr\w*)\b", re.IGNORECASE)
+_RULING_SPEECH = frozenset("wrote found concluded determined held declared ruled".split())
 _NOUN_BEFORE = frozenset("the a an his her their its our this that these those any no every".split())
 _DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Z .,'’-]{2,40}?)\s*(?:\([A-Za-z .]{1,30}\)\s*)?[—–-]{1,2}\s"
@@ -181,10 +183,14 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
     pub = parse_published(published)
     finder = _finder(ex.rules, ex.directory)
     sentences: list[_Sentence] = []
+    seen_texts: set[str] = set()
     for sent in iter_sentences(text, max_sentences=MAX_SENTENCES):
         if sent.end <= body_start:
             continue
         s = sent.text
+        if s in seen_texts:
+            continue  # a caption or pull quote repeated on the page
+        seen_texts.add(s)
         if len(s) < MIN_SENTENCE_CHARS or _MARKUP.search(s) and s.count("<") > 2:
             continue
         if not _TERMINAL.search(s):
@@ -208,18 +214,61 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
         _surnames(st, cast)
     dateline = _dateline(text[body_start:], ex.directory)
     drafts: list[tuple[_Sentence, _Draft]] = []
-    reported: set[tuple[str, str]] = set()  # speaker key -> index of the sentence of their statement
+    reported: set[tuple[str, str]] = set()
+    said: set[str] = set()  # speaker key -> index of the sentence of their statement
     for si, st in enumerate(sentences):
         found = _sentence_events(ex, st, cast, pub, reported)
         reported.update((d.event_type, d.actor.key) for d in found)
         for d in found:
+            if d.event_type == "STATEMENT":
+                import os
+                mode = "quote"
+                key = d.actor.key
+                quote_first = st.text.lstrip()[:1] in _QUOTE_OPEN + "”"
+                if key in said and (mode == "all" or (mode == "quote" and quote_first)):
+                    continue
+                said.add(key)
             drafts.append((st, d))
         if len(drafts) >= MAX_EVENTS:
             break
+    _inherit_dates([d for _, d in drafts], pub)
     out: list[Event] = []
     for st, d in drafts[:MAX_EVENTS]:
         out.append(_to_event(ex, st, d, dateline))
     return out
+
+
+def _inherit_dates(drafts: Sequence[_Draft], pub: date | None) -> None:
+    """Dates a careful reader infers. An event whose sentence gives no date happened on
+    the date the article last gave (the story's day carries from sentence to sentence); a
+    statement with no date and no date before it was made on the day of publication; the
+    lede's events before any date happened on the first day the article gives. Plans keep
+    only the date they name. Inferred dates say so (``extra["date_from"]``)."""
+    last: str | None = None
+    for d in drafts:
+        if d.event_date is not None:
+            if d.event_type != "ANNOUNCE_PLAN":
+                last = d.event_date
+            continue
+        if d.event_type == "ANNOUNCE_PLAN":
+            continue
+        if last is not None:
+            d.event_date = last
+            d.extra["date_from"] = "context"
+        elif d.event_type == "STATEMENT" and pub is not None:
+            d.event_date = pub.isoformat()
+            d.extra["date_from"] = "published"
+    if True:
+        # The lede's events before any date: the day the article first gives.
+        first = next((d.event_date for d in drafts if d.event_date and d.event_type != "ANNOUNCE_PLAN"), None)
+        for d in drafts:
+            if d.event_date is not None or d.event_type == "ANNOUNCE_PLAN":
+                if d.event_date is not None:
+                    break
+                continue
+            if first is not None:
+                d.event_date = first
+                d.extra["date_from"] = "context"
 
 
 def _same_happening(a: _Draft, b: _Draft) -> bool:
@@ -368,7 +417,16 @@ def _subject(
                 continue
             # "X, who ..., said": the relative pronoun's antecedent.
             break
-        if low in _BOUNDARY or t.text in ("“", "”", '"', "(", ")"):
+        if t.text == ")":
+            # "The Department of Homeland Security (DHS) confirmed": skip the brackets.
+            k = j - 1
+            while k >= 0 and toks[k].text != "(":
+                k -= 1
+            if k >= 0:
+                j = k - 1
+                continue
+            break
+        if low in _BOUNDARY or t.text in ("“", "”", '"', "("):
             break
         if low in ("who", "which") and j > 0:
             k = j - 1
@@ -383,15 +441,22 @@ def _subject(
         if low == "that" and j > 0 and not seen_verb:
             # "said that X": the complement starts here.
             break
-        if stop_at_speech and rules is not None and low in rules.speech and j > 0:
-            break
         mm = _mention_ending(st, j)
+        if (
+            mm is None
+            and stop_at_speech
+            and rules is not None
+            and low in rules.speech
+            and j > 0
+            and _mention_containing(st, t.start) is None
+        ):
+            break
         if mm is not None and st.text[mm.end : mm.end + 2] in ("’s", "'s") or (mm is not None and toks[j].text.endswith(("’s", "'s"))):
             mm = None  # "Trump's actions": the name modifies a noun
         if mm is not None:
             first = _tok_index(toks, mm.start)
             before = toks[first - 1].low if first > 0 else ""
-            actor = cast.resolve(mm) if mm.kind != "place" or etype in (
+            actor = _resolve(st, cast, mm) if mm.kind != "place" or etype in (
                 "LAWSUIT", "STATEMENT", "EXECUTIVE_ORDER", "LEGISLATION", "ANNOUNCE_PLAN"
             ) else None
             if before in _PREPOSITIONS or (rules is not None and (before in rules.senses or before in rules.speech) and before not in ("ordered",)):
@@ -423,6 +488,18 @@ def _subject(
     return pp_head
 
 
+def _resolve(st: _Sentence, cast: Cast, mm: Mention) -> Actor | None:
+    """Resolve a mention; "he"/"she" first look for a person named earlier in the same
+    sentence ("Hector Contreras ... he recalled")."""
+    if mm.kind == "pronoun" and mm.head in ("he", "she"):
+        for other in reversed(st.mentions):
+            if other.end <= mm.start and other.kind == "person" and not _inside(other.start, st.quotes):
+                a = cast.resolve(other)
+                if a is not None:
+                    return a
+    return cast.resolve(mm)
+
+
 def _after(st: _Sentence, cast: Cast, tok_i: int, limit: int = 8) -> tuple[Mention, Actor] | None:
     """The first doer within ``limit`` tokens after token ``tok_i``."""
     toks = st.toks
@@ -431,7 +508,7 @@ def _after(st: _Sentence, cast: Cast, tok_i: int, limit: int = 8) -> tuple[Menti
             return None
         mm = _mention_containing(st, toks[k].start)
         if mm is not None and mm.kind != "place":
-            actor = cast.resolve(mm)
+            actor = _resolve(st, cast, mm)
             if actor is not None:
                 return mm, actor
     return None
@@ -594,17 +671,25 @@ def _sentence_events(
             del drafts[k]
     # Reported speech that repeats an event the article already reported is a statement.
     if speech is not None:
-        for k in [k for k, d in drafts.items() if (d.event_type, d.actor.key) in reported and d.trigger_start > toks[speech[0]].start]:
+        for k in [k for k, d in drafts.items() if d.event_type != "ANNOUNCE_PLAN" and (d.event_type, d.actor.key) in reported and d.trigger_start > toks[speech[0]].start]:
             del drafts[k]
     # Statements: a speaker and a speech verb, unless what was said is itself an event.
     if speech is not None and "STATEMENT" not in drafts:
         verb_i, mm, actor = speech
-        inner = [d for d in drafts.values() if d.extra.get("trigger_kind") == "verb"]
-        if not inner:
-            d = _Draft("STATEMENT", actor, _action(st, verb_i), toks[verb_i].start, toks[verb_i].end, trigger=toks[verb_i].text)
+        if not drafts:
+            etype = "STATEMENT"
+            verb = toks[verb_i].low
+            if (
+                _judicial_actor(rules, actor)
+                and verb in _RULING_SPEECH
+                and not st.quotes
+                and not _DISSENT.search(s)
+            ):
+                etype = "COURT_RULING"  # a judge's written finding is the ruling
+            d = _Draft(etype, actor, _action(st, verb_i), toks[verb_i].start, toks[verb_i].end, trigger=toks[verb_i].text)
             d.extra["trigger_kind"] = "speech"
             _date_for(ex, st, d, pub, verb_i)
-            drafts["STATEMENT"] = d
+            drafts[etype] = d
     for mm in st.mentions:
         if mm.kind == "person" and not _inside(mm.start, st.quotes):
             cast.mentioned(mm)
@@ -660,6 +745,13 @@ def _trigger_event(
     etype = sense.event_type
     if sense.tag != "noun" and _reduced_relative(st, trig_i, sense):
         return None
+    if (
+        sense.tag == "s"
+        and trig_i > 0
+        and _mention_ending(st, trig_i - 1) is None
+        and toks[trig_i - 1].low not in ("he", "she", "it", "who", "that", "which")
+    ):
+        return None  # "immigration raids", "ICE arrests": a plural noun, not a verb
     if sense.tag in ("base", "s", "ing") and trig_i > 0 and (
         toks[trig_i - 1].low in _NOUN_BEFORE or toks[trig_i - 1].text.endswith(("’s", "'s"))
     ):
@@ -696,6 +788,8 @@ def _trigger_event(
             return None
     if sense.needs == "judicial" and not _judicial_actor(rules, actor):
         return None
+    if etype == "COURT_RULING" and _DISSENT.search(st.text):
+        return None  # a dissent or a concurrence is what a justice says, not the ruling
     if etype in ("ARREST_RAID", "DEPLOY") and actor.role == "crowd":
         return None
     if sense.needs == "executive" and not _executive_actor(rules, actor):
