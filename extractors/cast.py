@@ -39,6 +39,9 @@ _TITLE_HEADS = {
 }
 
 
+_ORG_WORDS = frozenset("agency department office administration company union court board".split())
+
+
 def _key(text: str) -> str:
     return _STRIP.sub("", text.strip()).lower()
 
@@ -64,6 +67,7 @@ class Cast:
         self.last_person: Entity | None = None
         self.last_group: Actor | None = None
         self.last_org: Actor | None = None
+        self.recent_orgs: list[Entity] = []  # organisations in the order the text names them
 
     # ..................................................................... registration
     def _person(self, name: str) -> Entity | None:
@@ -80,6 +84,7 @@ class Cast:
                 return e
         e = Entity("person", name, surname=surname)
         e.first = first
+        e.name = name
         self.people.append(e)
         self.by_surname.setdefault(surname, []).append(e)
         return e
@@ -90,6 +95,9 @@ class Cast:
             if ent is None:
                 return
             ent.better(m.text)
+            bare = m.canonical or m.name
+            if bare and len(bare) > len(ent.name or "") and len(bare.split()) <= 4:
+                ent.name = bare
             ent.role = ent.role if ent.role == "court" else (m.role or ent.role)
             ent.canonical = ent.canonical or m.canonical
             if m.head:
@@ -155,13 +163,18 @@ class Cast:
                     e = self.person_by_title(head)
                     if e is not None:
                         return self._person_actor(e)
+            if head in _ORG_WORDS and not m.plural and len(bare.split()) == 1:
+                # "the agency", "the department": the organisation last named that is one.
+                for org in reversed(self.recent_orgs):
+                    if head in org.fullest.lower() or head == "agency":
+                        return Actor(org.fullest, org.canonical or _key(org.fullest), org.role, "org", org)
             return Actor(m.text, m.canonical or bare, m.role, "group")
         if m.kind == "place" and m.canonical:
             return Actor(m.text, m.canonical, "official", "org")
         return None
 
     def _person_actor(self, e: Entity) -> Actor:
-        return Actor(e.fullest, e.canonical or e.fullest, e.role or "official", "person", e)
+        return Actor(e.fullest, e.canonical or e.name or e.fullest, e.role or "official", "person", e)
 
     # ..................................................................... salience
     def saw(self, m: Mention, actor: Actor | None) -> None:
@@ -180,6 +193,13 @@ class Cast:
                 self.last_group = actor
             else:
                 self.last_org = actor
+
+    def named(self, m: Mention) -> None:
+        """Any organisation the text names (in order), for "the agency" later."""
+        if m.kind == "org" and m.entity is not None and m.role != "media":
+            if self.recent_orgs and self.recent_orgs[-1] is m.entity:
+                return
+            self.recent_orgs.append(m.entity)
 
     def mentioned(self, m: Mention) -> None:
         """A person named anywhere in a sentence becomes salient for "he"/"she" when no

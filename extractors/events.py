@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from extractors.cast import Actor, Cast
 from extractors.dates import DateMention, find_dates, parse_published
-from extractors.lexicon import Rules, Sense
+from extractors.lexicon import Rules, Sense, load_rules
 from extractors.mentions import Directory, Mention, MentionFinder, Token, tokenize
 from extractors.quantities import Quantity, QuantityFinder
 from extractors.records import Event
@@ -54,6 +54,7 @@ _ADVERB_OK = frozenset(
     administratively briefly now once repeatedly formally officially publicly sharply
     unanimously jointly separately further even ultimately fatally""".split()
 )
+_FINITE = frozenset("will would can could must may might shall should does did do".split())
 _MODAL_PLAN = frozenset("will would could may might shall".split())
 _BOUNDARY = frozenset(
     """; : — – after before when while because although though until unless whereas
@@ -91,6 +92,21 @@ class Extractor:
 
     def extract(self, text: str, *, published: str | None) -> list[Event]:
         return _extract(self, text, published)
+
+
+def extract_events(text: str, *, published: str | None, extractor: Extractor) -> list[Event]:
+    """The events of one article (``published``: its ISO date, or ``None``)."""
+    return extractor.extract(text, published=published)
+
+
+def default_extractor(directory: Directory | None = None) -> Extractor:
+    """The shipped rules with a directory of names (none: nothing to normalise)."""
+    return Extractor(load_rules(), directory or Directory())
+
+
+#: The shipped rules' version (a hash of ``extractors/data/event_rules.toml``). A topic
+#: profile that adds words gets its own version (``Extractor.version``).
+EXTRACTOR_VERSION = load_rules().version
 
 
 @lru_cache(maxsize=16)
@@ -218,6 +234,7 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
     said: set[str] = set()  # speaker key -> index of the sentence of their statement
     for si, st in enumerate(sentences):
         found = _sentence_events(ex, st, cast, pub, reported)
+        _named(st, cast, len(st.text))
         reported.update((d.event_type, d.actor.key) for d in found)
         for d in found:
             if d.event_type == "STATEMENT":
@@ -384,7 +401,7 @@ def _skippable_parenthetical(st: _Sentence, comma_i: int) -> int | None:
 _ROLE_OK: dict[str, frozenset[str | None]] = {
     "ARREST_RAID": frozenset({"force", "official", None, "court"}),
     "DEPLOY": frozenset({"force", "official", None}),
-    "USE_OF_FORCE": frozenset({"force", "official", None, "crowd"}),
+    "USE_OF_FORCE": frozenset({"force", None, "crowd"}),
     "COURT_RULING": frozenset({"court"}),
     "LAWSUIT": frozenset({"official", None, "crowd", "force", "court"}),
     "EXECUTIVE_ORDER": frozenset({"official", None}),
@@ -455,7 +472,14 @@ def _subject(
             mm = None  # "Trump's actions": the name modifies a noun
         if mm is not None:
             first = _tok_index(toks, mm.start)
-            before = toks[first - 1].low if first > 0 else ""
+            b = first - 1
+            while b >= 0 and toks[b].low in ("the", "a", "an"):
+                b -= 1  # "to the Department of ...": the preposition is before the article
+            before = toks[b].low if b >= 0 else ""
+            if before == "as":
+                # "identified the suspect as X and said": X is no subject; go on left.
+                j = b - 1
+                continue
             actor = _resolve(st, cast, mm) if mm.kind != "place" or etype in (
                 "LAWSUIT", "STATEMENT", "EXECUTIVE_ORDER", "LEGISLATION", "ANNOUNCE_PLAN"
             ) else None
@@ -500,11 +524,13 @@ def _resolve(st: _Sentence, cast: Cast, mm: Mention) -> Actor | None:
     return cast.resolve(mm)
 
 
-def _after(st: _Sentence, cast: Cast, tok_i: int, limit: int = 8) -> tuple[Mention, Actor] | None:
+def _after(
+    st: _Sentence, cast: Cast, tok_i: int, limit: int = 8, stop: tuple[str, ...] = ()
+) -> tuple[Mention, Actor] | None:
     """The first doer within ``limit`` tokens after token ``tok_i``."""
     toks = st.toks
     for k in range(tok_i, min(len(toks), tok_i + limit)):
-        if toks[k].text in (".", ";", "“", "”", '"'):
+        if toks[k].text in (".", ";", "“", "”", '"') or toks[k].text in stop:
             return None
         mm = _mention_containing(st, toks[k].start)
         if mm is not None and mm.kind != "place":
@@ -533,7 +559,7 @@ def _passive(toks: Sequence[Token], trig_i: int, sense: Sense) -> bool:
     return j >= 0 and toks[j].low in _AUX and toks[j].low not in ("has", "have", "had")
 
 
-def _reduced_relative(st: _Sentence, trig_i: int, sense: Sense) -> bool:
+def _reduced_relative(rules: Rules, st: _Sentence, trig_i: int, sense: Sense) -> bool:
     """"600 people arrested as part of ...": a participle after a noun, not a verb."""
     if sense.tag != "past" or trig_i == 0:
         return False
@@ -544,7 +570,16 @@ def _reduced_relative(st: _Sentence, trig_i: int, sense: Sense) -> bool:
     if mm is None and not prev.low.endswith(("people", "immigrants", "migrants", "residents", "men", "women", "children", "workers")):
         return False
     nxt = st.toks[trig_i + 1].low if trig_i + 1 < len(st.toks) else ""
-    return nxt in _PREPOSITIONS or nxt in ("as", "during", "since", "after", "while", ",")
+    if not (nxt in _PREPOSITIONS or nxt in ("as", "during", "since", "after", "while", ",")):
+        return False
+    # A participle after a noun is a reduced relative only when the sentence has another
+    # verb ("600 people arrested as part of X were released"); "Guard members arrived in
+    # Illinois" is the sentence's own verb.
+    return any(
+        k != trig_i and (t.low in _AUX or t.low in _FINITE or t.low in rules.speech
+                         or any(x.tag != "noun" for x in rules.senses.get(t.low, ())))
+        for k, t in enumerate(st.toks)
+    )
 
 
 def _before_text(st: _Sentence, tok_i: int, words: int = 5) -> str:
@@ -597,8 +632,7 @@ def _sense_ok(rules: Rules, st: _Sentence, trig_i: int, sense: Sense, clause: st
     if n is None:
         return True
     if n == "force":
-        words = rules.force_words
-        return any(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", clause, re.IGNORECASE) for w in words)
+        return True  # checked on the actor, or on what follows the trigger
     if n in ("legal", "operation", "weapon", "bill", "executive", "crowd", "other"):
         if n == "other":
             return sense.event_type == "OTHER" and _has(rules, "other", st.toks[trig_i].text) and _other_ok(st, trig_i, sense)
@@ -696,6 +730,12 @@ def _sentence_events(
     return list(drafts.values())
 
 
+def _named(st: _Sentence, cast: Cast, upto: int) -> None:
+    for mm in st.mentions:
+        if mm.start < upto and not _inside(mm.start, st.quotes):
+            cast.named(mm)
+
+
 def _speech(ex: Extractor, st: _Sentence, cast: Cast) -> tuple[int, Mention, Actor] | None:
     """The speaker and speech verb of a sentence, or ``None``."""
     rules = ex.rules
@@ -705,7 +745,7 @@ def _speech(ex: Extractor, st: _Sentence, cast: Cast) -> tuple[int, Mention, Act
     am = re.search(r"\b[Aa]ccording to\s+", s)
     if am and not _inside(am.start(), st.quotes):
         k = _tok_index(toks, am.end())
-        got = _after(st, cast, k, 4)
+        got = _after(st, cast, k, 4, stop=(",",))
         if got is not None and got[1].role != "media":
             cast.saw(*got)
             return k, got[0], got[1]
@@ -743,7 +783,7 @@ def _trigger_event(
     rules = ex.rules
     toks = st.toks
     etype = sense.event_type
-    if sense.tag != "noun" and _reduced_relative(st, trig_i, sense):
+    if sense.tag != "noun" and _reduced_relative(rules, st, trig_i, sense):
         return None
     if (
         sense.tag == "s"

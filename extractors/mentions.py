@@ -141,6 +141,7 @@ class Entity:
     role: str | None = None  # force | court | official | crowd | media | None
     acronym: str | None = None
     first: str | None = None
+    name: str | None = None  # a person's name without title ("Sara Ellis")
 
     def better(self, text: str) -> None:
         if len(text) > len(self.fullest) and len(text) <= 160:
@@ -182,7 +183,7 @@ _NOT_NAME = frozenset(
     Advertisement Related Listen What Who Why How Where Which Despite Under Over Amid
     Among Against With Without Within Through Throughout Until Though Although Because
     Once According Last Next First Second Third Federal State Local Democratic Republican
-    Democrats Republicans Mr Ms Mrs Dr Sir Madam""".split()
+    Democrats Republicans Mr Ms Mrs Dr Sir Madam Brief""".split()
 )
 _MEDIA = frozenset(
     """Times Tribune News Post Journal Herald Sun-Times Press Reuters AP NPR CNN NBC CBS ABC
@@ -435,6 +436,10 @@ class MentionFinder:
         while i < n:
             t = toks[i]
             # Acronyms: HSI, FBI, ACLU (not "U.S.", not a sentence in capitals).
+            if t.text in _MEDIA and not (i + 1 < n and toks[i + 1].cap):
+                yield Mention(t.start, t.end, t.text, "org", role="media", head=t.low)
+                i += 1
+                continue
             if re.fullmatch(r"[A-Z]{2,6}s?", t.text) and t.text not in ("US", "TV", "AM", "PM", "OK", "TRO", "ID", "IDs", "II", "III", "IV", "X") :
                 role = "media" if t.text in _MEDIA else None
                 yield Mention(t.start, t.end, t.text, "org", role=role, head=t.low)

@@ -34,7 +34,7 @@ import json
 import logging
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlite_utils
@@ -473,6 +473,14 @@ def _add_reports(
     db.execute(f"UPDATE event_clusters SET {', '.join(sets)} WHERE id = ?", [*params, cluster_id])
 
 
+def cluster_view(e: Event) -> Event:
+    """The event as clustering compares it: the doer by its key (the profile's canonical
+    name, or the name as the first article gave it), not by the words of this article
+    ("Illinois Gov. JB Pritzker" and "Pritzker" are one doer)."""
+    key = dict(e.extra).get("actor_key")
+    return replace(e, actor=key) if key and key != e.actor else e
+
+
 def store_events(
     db: sqlite_utils.Database,
     article_id: int,
@@ -506,12 +514,13 @@ def store_events(
         if key in existing:
             event_ids.append(existing[key])
             continue
-        cid = find_cluster(db, e, reported, containing)
+        ce = cluster_view(e)
+        cid = find_cluster(db, ce, reported, containing)
         if cid is None:
             # The new cluster first, so that the event is inserted with its cluster id:
             # updating an events row afterwards would re-index its evidence in
             # events_fts (the update trigger deletes and re-inserts the FTS entry).
-            cid = _create_cluster(db, e, None, article_id, reported, source, now)
+            cid = _create_cluster(db, ce, None, article_id, reported, source, now)
             new_clusters.append(cid)
             event_id = _insert_event(db, article_id, e, now, revision, cid)
             db.execute("UPDATE event_clusters SET first_event_id = ? WHERE id = ?", [event_id, cid])
