@@ -42,8 +42,21 @@ _TITLE_HEADS = {
 _ORG_WORDS = frozenset("agency department office administration company union court board".split())
 
 
+#: First words of a group that are capitalised only at the start of a sentence.
+_LOWER_OK = frozenset(
+    """federal local state city county immigration police border masked armed several some
+    many other more dozens hundreds thousands agents officers protesters demonstrators
+    officials attorneys lawyers plaintiffs residents activists troops soldiers people
+    crowds members lawmakers leaders authorities witnesses""".split()
+)
+
+
 def _key(text: str) -> str:
     return _STRIP.sub("", text.strip()).lower()
+
+
+def _org_key(text: str) -> str:
+    return _STRIP.sub("", text.strip())
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,19 @@ class Actor:
     kind: str  # person | org | group
     entity: Entity | None = field(default=None, compare=False, hash=False, repr=False)
 
+    @property
+    def name(self) -> str:
+        """The name stored in the event log: the canonical name the profile gives, a
+        person's name without title, an organisation's name, or the group as the text
+        words it ("federal agents")."""
+        if self.kind != "group":
+            return self.key
+        bare = _STRIP.sub("", self.text.strip())
+        words = bare.split()
+        if words and len(words[0]) > 1 and words[0][1:].islower() and words[0].lower() in _LOWER_OK:
+            bare = words[0].lower() + bare[len(words[0]) :]
+        return bare
+
 
 class Cast:
     def __init__(self) -> None:
@@ -67,7 +93,10 @@ class Cast:
         self.last_person: Entity | None = None
         self.last_group: Actor | None = None
         self.last_org: Actor | None = None
-        self.recent_orgs: list[Entity] = []  # organisations in the order the text names them
+        self.recent_orgs: list[Entity] = []
+        self.last_force: Actor | None = None  # the agents, officers or force named last
+        self.last_force_at = -1  # ... in this sentence of the article
+        self.sentence_no = 0  # organisations in the order the text names them
 
     # ..................................................................... registration
     def _person(self, name: str) -> Entity | None:
@@ -152,7 +181,7 @@ class Cast:
             if e is None and m.text.isupper():
                 e = self.orgs.get(m.text.lower())
             text = e.fullest if e is not None else m.text
-            key = (e.canonical if e is not None and e.canonical else None) or m.canonical or _key(text)
+            key = (e.canonical if e is not None and e.canonical else None) or m.canonical or _org_key(text)
             return Actor(text, key, m.role or (e.role if e else None), "org")
         if m.kind == "group":
             head = m.head
@@ -167,7 +196,7 @@ class Cast:
                 # "the agency", "the department": the organisation last named that is one.
                 for org in reversed(self.recent_orgs):
                     if head in org.fullest.lower() or head == "agency":
-                        return Actor(org.fullest, org.canonical or _key(org.fullest), org.role, "org", org)
+                        return Actor(org.fullest, org.canonical or _org_key(org.fullest), org.role, "org", org)
             return Actor(m.text, m.canonical or bare, m.role, "group")
         if m.kind == "place" and m.canonical:
             return Actor(m.text, m.canonical, "official", "org")

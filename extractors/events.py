@@ -34,7 +34,7 @@ from functools import lru_cache
 from extractors.cast import Actor, Cast
 from extractors.dates import DateMention, find_dates, parse_published
 from extractors.lexicon import Rules, Sense, load_rules
-from extractors.mentions import Directory, Mention, MentionFinder, Token, tokenize
+from extractors.mentions import Directory, Mention, MentionFinder, PhraseIndex, Token, tokenize
 from extractors.quantities import Quantity, QuantityFinder
 from extractors.records import Event
 from extractors.sentences import iter_sentences
@@ -66,6 +66,8 @@ _PREPOSITIONS = frozenset(
     behind around amid within""".split()
 )
 _RELATIVE = frozenset(("who", "which", "that"))
+_BACKGROUND = ("in response to", "amid", "following", "over", "against", "because of",
+               "due to", "sparked by", "after", "despite", "since", "about")
 _DISSENT = re.compile(r"\b(?:dissent\w*|concurr\w*)\b", re.IGNORECASE)
 _RULING_SPEECH = frozenset("wrote found concluded determined held declared ruled".split())
 _NOUN_BEFORE = frozenset("the a an his her their its our this that these those any no every".split())
@@ -117,6 +119,11 @@ def _finder(rules: Rules, directory: Directory) -> MentionFinder:
 @lru_cache(maxsize=16)
 def _quantities(rules: Rules) -> QuantityFinder:
     return QuantityFinder(rules.units, rules.passing, rules.reaching)
+
+
+@lru_cache(maxsize=16)
+def _trigger_index(rules: Rules) -> PhraseIndex:
+    return PhraseIndex(rules.senses)
 
 
 @lru_cache(maxsize=64)
@@ -672,16 +679,13 @@ def _sentence_events(
     toks = st.toks
     drafts: dict[str, _Draft] = {}
     speech = _speech(ex, st, cast)
-    for m in rules.trigger_rx.finditer(s):
-        if _inside(m.start(), st.quotes):
+    for trig_i, after, form in _trigger_index(rules).find(toks):
+        span = (toks[trig_i].start, toks[after - 1].end)
+        if _inside(span[0], st.quotes):
             continue
-        if m.group()[:1].isupper() and m.start() > 0:
+        if toks[trig_i].cap and trig_i > 0:
             continue  # "Court of Appeals", "Operation X": part of a name
-        form = re.sub(r"\s+", " ", m.group().lower())
         senses = rules.senses.get(form, ())
-        trig_i = _tok_index(toks, m.start())
-        if trig_i >= len(toks):
-            continue
         clause = _clause(st, trig_i)
         # Most specific sense first: a judge's order is a ruling, troops ordered are a
         # deployment.
@@ -693,7 +697,7 @@ def _sentence_events(
                 continue
             if _negated(rules, st, trig_i, sense):
                 break
-            d = _trigger_event(ex, st, cast, trig_i, m, sense, speech, pub)
+            d = _trigger_event(ex, st, cast, trig_i, span, sense, speech, pub)
             if d is not None:
                 if d.event_type not in drafts:
                     drafts[d.event_type] = d
@@ -736,6 +740,7 @@ def _named(st: _Sentence, cast: Cast, upto: int) -> None:
             cast.named(mm)
 
 
+
 def _speech(ex: Extractor, st: _Sentence, cast: Cast) -> tuple[int, Mention, Actor] | None:
     """The speaker and speech verb of a sentence, or ``None``."""
     rules = ex.rules
@@ -746,6 +751,8 @@ def _speech(ex: Extractor, st: _Sentence, cast: Cast) -> tuple[int, Mention, Act
     if am and not _inside(am.start(), st.quotes):
         k = _tok_index(toks, am.end())
         got = _after(st, cast, k, 4, stop=(",",))
+        if got is not None and s[got[0].end : got[0].end + 2] in ("’s", "'s"):
+            got = None  # "according to the judge's ruling": a document, not a statement
         if got is not None and got[1].role != "media":
             cast.saw(*got)
             return k, got[0], got[1]
@@ -777,7 +784,7 @@ def _speech(ex: Extractor, st: _Sentence, cast: Cast) -> tuple[int, Mention, Act
 
 
 def _trigger_event(
-    ex: Extractor, st: _Sentence, cast: Cast, trig_i: int, m: re.Match[str], sense: Sense,
+    ex: Extractor, st: _Sentence, cast: Cast, trig_i: int, span: tuple[int, int], sense: Sense,
     speech: tuple[int, Mention, Actor] | None, pub: date | None,
 ) -> _Draft | None:
     rules = ex.rules
@@ -820,6 +827,9 @@ def _trigger_event(
         # "LAPD officials said 17 people were arrested": the speaker vouches for it.
         if speech[2].role in _ROLE_OK.get(etype, frozenset()) or etype in ("ARREST_RAID", "DEPLOY"):
             got = (speech[1], speech[2])
+    if got is None and passive and etype in ("ARREST_RAID", "USE_OF_FORCE"):
+        # "were detained", nobody named: the force the article last named did it.
+        got = _last_force(st, cast, trig_i)
     if got is None:
         return None
     mm, actor = got
@@ -836,7 +846,8 @@ def _trigger_event(
         return None
     if sense.needs == "force" and actor.role != "force" and not _force_after(rules, st, trig_i):
         return None
-    d = _Draft(etype, actor, _action(st, trig_i), m.start(), m.end(), trigger=m.group(), planned=planned)
+    d = _Draft(etype, actor, _action(st, trig_i), span[0], span[1],
+               trigger=st.text[span[0] : span[1]], planned=planned)
     d.extra["trigger_kind"] = "noun" if sense.tag == "noun" else "verb"
     d.extra["lemma"] = sense.lemma
     if passive:
@@ -866,6 +877,18 @@ def _has_count(ex: Extractor, st: _Sentence) -> bool:
     return any(q.unit in ("arrests", "people") for q in _quantities(ex.rules).find(st.text))
 
 
+def _last_force(st: _Sentence, cast: Cast, trig_i: int) -> tuple[Mention, Actor] | None:
+    """The force (agents, officers, an agency that arrests) named last before the
+    trigger in the same sentence ("... after federal agents clashed with protesters, a
+    student was detained")."""
+    for mm in reversed(st.mentions):
+        if mm.end <= st.toks[trig_i].start and not _inside(mm.start, st.quotes):
+            a = _resolve(st, cast, mm)
+            if a is not None and a.role == "force":
+                return mm, a
+    return None
+
+
 def _judicial_actor(rules: Rules, actor: Actor) -> bool:
     if actor.role == "court":
         return True
@@ -883,6 +906,9 @@ def _noun_actor(ex: Extractor, st: _Sentence, cast: Cast, trig_i: int, sense: Se
     rules = ex.rules
     toks = st.toks
     etype = sense.event_type
+    before = " " + _before_text(st, trig_i, 4) + " "
+    if False and any(f" {w} " in before for w in _BACKGROUND):
+        return None  # "in response to raids", "amid protests": the cause, not the event
     if etype == "PROTEST":
         for mm in st.mentions:
             if mm.kind == "group" and mm.role == "crowd":
@@ -981,6 +1007,7 @@ def _to_event(ex: Extractor, st: _Sentence, d: _Draft, dateline: str | None) -> 
     extra: dict[str, str] = {k: v for k, v in d.extra.items() if not k.startswith("_")}
     extra["trigger"] = d.trigger
     extra["actor_key"] = d.actor.key
+    extra["actor_text"] = d.actor.text
     if d.actor.role:
         extra["actor_role"] = d.actor.role
     if d.date_text:
@@ -996,7 +1023,7 @@ def _to_event(ex: Extractor, st: _Sentence, d: _Draft, dateline: str | None) -> 
         extra["location_from"] = "dateline"
     return Event(
         event_type=d.event_type,
-        actor=d.actor.text,
+        actor=d.actor.name,
         action=d.action,
         target=d.target,
         location=location,

@@ -107,19 +107,66 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
 class Token:
-    text: str
-    start: int
-    end: int
+    """One word or mark of a sentence, with its offsets (``low``: lower-cased; ``cap``:
+    starts with a capital)."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    __slots__ = ("text", "start", "end", "low", "cap")
 
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.low = text.lower()
+        self.cap = text[:1].isupper()
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
+
+
+class PhraseIndex:
+    """Phrases looked up word by word (far cheaper than one case-insensitive regex of
+    hundreds of alternatives): ``find(tokens)`` yields (first token, token after, phrase)
+    for every phrase that starts at a token, longest first, case-insensitively."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            words = tuple(_PHRASE_WORD.findall(p.lower()))
+            if words:
+                self.by_first.setdefault(words[0], []).append(words)
+        for lst in self.by_first.values():
+            lst.sort(key=len, reverse=True)
+
+    def at(self, toks: Sequence[Token], i: int) -> tuple[int, str] | None:
+        """The longest phrase starting at token ``i``: (index after it, the phrase)."""
+        cands = self.by_first.get(toks[i].low)
+        if not cands:
+            return None
+        for words in cands:
+            n = len(words)
+            if i + n <= len(toks) and all(toks[i + k].low == words[k] for k in range(1, n)):
+                return i + n, " ".join(words)
+        return None
+
+    def find(self, toks: Sequence[Token]) -> list[tuple[int, int, str]]:
+        out = []
+        i = 0
+        while i < len(toks):
+            got = self.at(toks, i)
+            if got is not None:
+                out.append((i, got[0], got[1]))
+                i = got[0]
+            else:
+                i += 1
+        return out
+
+
+_PHRASE_WORD = re.compile(
+    r"(?:" + _ABBREV + r")|[A-Z]\.(?:[A-Z]\.)+|[^\W\d_](?:[\w’'&]|[-.](?=\w))*"
+    r"|\d(?:[\d,.:]*\d)?(?:st|nd|rd|th|s)?|[^\w\s]",
+    re.IGNORECASE,
+)
 
 
 def tokenize(s: str) -> list[Token]:
@@ -221,6 +268,11 @@ _GENERIC_HEADS_SINGULAR = frozenset(
 )
 
 
+_INITIALS = re.compile(r"[A-Z]\.(?:[A-Z]\.)*")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
+
+
 def _is_cap_word(t: Token) -> bool:
     if not t.cap or not t.text[0].isalpha():
         return False
@@ -241,11 +293,7 @@ class MentionFinder:
             + r")(?=\s+[A-Z])"
         )
         groups = sorted(rules.groups, key=len, reverse=True)
-        self.group_rx = re.compile(
-            r"(?<![\w-])(?:" + "|".join(r"\s+".join(re.escape(w) for w in g.split()) for g in groups)
-            + r")(?![\w-])",
-            re.IGNORECASE,
-        )
+        self.groups = PhraseIndex(rules.groups)
         self.org_heads = rules.org_heads
 
     # ..................................................................... names
@@ -255,7 +303,7 @@ class MentionFinder:
         j = i
         while j < len(toks) and j - i < 4:
             t = toks[j]
-            if _is_cap_word(t) or re.fullmatch(r"[A-Z]\.(?:[A-Z]\.)*", t.text):
+            if _is_cap_word(t) or _INITIALS.fullmatch(t.text):
                 j += 1
                 continue
             if t.text in ("“", '"') and j + 2 < len(toks) and toks[j + 2].text in ("”", '"'):
@@ -263,7 +311,7 @@ class MentionFinder:
                 continue
             break
         # A name ends on a word, not an initial.
-        while j > i and re.fullmatch(r"[A-Z]\.(?:[A-Z]\.)*", toks[j - 1].text):
+        while j > i and _INITIALS.fullmatch(toks[j - 1].text):
             j -= 1
         return j
 
@@ -325,12 +373,13 @@ class MentionFinder:
                 kind = "person" if entry.kind == "person" else "org"
                 start, end = m.start(), m.end()
                 # Extend an organisation to the doers it modifies: "ICE agents".
-                gm = self.group_rx.match(s, _skip_space(s, end))
-                if kind == "org" and gm and gm.group().lower() in self.rules.groups:
-                    end = gm.end()
+                ti = _tok_at(toks, end)
+                gm = self.groups.at(toks, ti) if ti is not None else None
+                if kind == "org" and gm is not None:
+                    head = gm[1]
+                    end = toks[gm[0] - 1].end
                     men = Mention(start, end, s[start:end], "group",
-                                  role=self.rules.groups[gm.group().lower()], plural=True,
-                                  head=gm.group().lower())
+                                  role=self.rules.groups[head], plural=True, head=head)
                     add(men)
                     continue
                 if kind == "person":
@@ -344,13 +393,12 @@ class MentionFinder:
         for men in self._orgs(s, toks):
             add(men)
         # 5. Groups: [modifiers] group-word ("federal immigration agents", "protesters").
-        for m in self.group_rx.finditer(s):
-            if not free(m.start(), m.end()):
+        for gi, gafter, head in self.groups.find(toks):
+            gstart, end = toks[gi].start, toks[gafter - 1].end
+            if not free(gstart, end):
                 continue
-            head = m.group().lower()
             kind_of = self.rules.groups[head]
-            start = self._group_premodifiers(s, toks, _tok_index(toks, m.start()))
-            end = m.end()
+            start = self._group_premodifiers(s, toks, gi)
             # "Lawyers for the state of Illinois", "officers with the LAPD", "members of
             # the Texas National Guard": the group of an organisation.
             men = Mention(start, end, s[start:end], "group", role=kind_of,
@@ -390,7 +438,7 @@ class MentionFinder:
         n = 0
         while j >= 0 and n < 7:
             t = toks[j]
-            if _is_cap_word(t) or t.text in ("U.S.", "US") or re.fullmatch(r"\d+(?:st|nd|rd|th)", t.text):
+            if _is_cap_word(t) or t.text in ("U.S.", "US") or _ORDINAL.fullmatch(t.text):
                 start = t.start
             elif t.low in ("of", "and", "for") and j > 0 and _is_cap_word(toks[j - 1]):
                 pass
@@ -440,7 +488,7 @@ class MentionFinder:
                 yield Mention(t.start, t.end, t.text, "org", role="media", head=t.low)
                 i += 1
                 continue
-            if re.fullmatch(r"[A-Z]{2,6}s?", t.text) and t.text not in ("US", "TV", "AM", "PM", "OK", "TRO", "ID", "IDs", "II", "III", "IV", "X") :
+            if _ACRONYM.fullmatch(t.text) and t.text not in ("US", "TV", "AM", "PM", "OK", "TRO", "ID", "IDs", "II", "III", "IV", "X") :
                 role = "media" if t.text in _MEDIA else None
                 yield Mention(t.start, t.end, t.text, "org", role=role, head=t.low)
                 i += 1
@@ -453,7 +501,7 @@ class MentionFinder:
             last_cap = i
             while j < n:
                 tj = toks[j]
-                if _is_cap_word(tj) or tj.text in ("U.S.", "US", "&") or re.fullmatch(r"\d+(?:st|nd|rd|th)", tj.text) or (tj.cap and tj.text in ("Federal", "State", "Democratic", "Republican", "National")):
+                if _is_cap_word(tj) or tj.text in ("U.S.", "US", "&") or _ORDINAL.fullmatch(tj.text) or (tj.cap and tj.text in ("Federal", "State", "Democratic", "Republican", "National")):
                     last_cap = j
                     j += 1
                 elif tj.low in ("of", "and", "for", "the", "on") and j + 1 < n and (toks[j + 1].cap or toks[j + 1].low == "the"):
