@@ -154,9 +154,7 @@ def print_story(topic: str, f: dict[str, Any]) -> None:
         f"{f['type_actor_recall']:.3f}  F1 {f['type_actor_f1']:.3f}   "
         f"({f['predicted_events']} predicted, {f['gold_events']} gold happenings)"
     )
-    print(
-        f"  type only   precision {f['type_precision']:.3f}  recall {f['type_recall']:.3f}"
-    )
+    print(f"  type only   precision {f['type_precision']:.3f}  recall {f['type_recall']:.3f}")
     print(f"  dates right on matched events: {f['date_accuracy']:.3f}")
     print("  per type (right / predicted / gold):")
     for t, c in f["per_type"].items():

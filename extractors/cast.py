@@ -39,16 +39,20 @@ _TITLE_HEADS = {
 }
 
 
-_ORG_WORDS = frozenset("agency department office administration company union court board".split())
-
-
-#: First words of a group that are capitalised only at the start of a sentence.
-_LOWER_OK = frozenset(
-    """federal local state city county immigration police border masked armed several some
-    many other more dozens hundreds thousands agents officers protesters demonstrators
-    officials attorneys lawyers plaintiffs residents activists troops soldiers people
-    crowds members lawmakers leaders authorities witnesses""".split()
+_ORG_WORDS = frozenset(
+    ["agency", "department", "office", "administration", "company", "union", "court", "board"]
 )
+
+
+def _group_name(m: Mention) -> str:
+    """A group as the text words it, without its article; a capital that is there only
+    because the sentence starts with it goes ("Protesters shouted" -> "protesters")."""
+    bare = _STRIP.sub("", m.text.strip())
+    if m.start <= 1 and len(bare) > 1 and bare[0].isupper() and bare[1].islower():
+        first = bare.split()[0]
+        if first.lower() == first.lower().rstrip("s") or first[1:].islower():
+            bare = bare[0].lower() + bare[1:]
+    return bare
 
 
 def _key(text: str) -> str:
@@ -71,18 +75,14 @@ class Actor:
     kind: str  # person | org | group
     entity: Entity | None = field(default=None, compare=False, hash=False, repr=False)
 
+    display: str | None = None
+
     @property
     def name(self) -> str:
         """The name stored in the event log: the canonical name the profile gives, a
         person's name without title, an organisation's name, or the group as the text
         words it ("federal agents")."""
-        if self.kind != "group":
-            return self.key
-        bare = _STRIP.sub("", self.text.strip())
-        words = bare.split()
-        if words and len(words[0]) > 1 and words[0][1:].islower() and words[0].lower() in _LOWER_OK:
-            bare = words[0].lower() + bare[len(words[0]) :]
-        return bare
+        return self.display or self.key
 
 
 class Cast:
@@ -147,9 +147,9 @@ class Cast:
             m.entity = ent
 
     def register_acronym(self, full: Mention, acronym: str) -> None:
-        """"Homeland Security Investigations (HSI)": HSI is that organisation."""
+        """ "Homeland Security Investigations (HSI)": HSI is that organisation."""
         if full.entity is not None:
-            self.orgs.setdefault(acronym.lower(), full.entity)
+            self.orgs[acronym.lower()] = full.entity
             full.entity.acronym = acronym
 
     # ..................................................................... resolution
@@ -181,7 +181,11 @@ class Cast:
             if e is None and m.text.isupper():
                 e = self.orgs.get(m.text.lower())
             text = e.fullest if e is not None else m.text
-            key = (e.canonical if e is not None and e.canonical else None) or m.canonical or _org_key(text)
+            key = (
+                (e.canonical if e is not None and e.canonical else None)
+                or m.canonical
+                or _org_key(text)
+            )
             return Actor(text, key, m.role or (e.role if e else None), "org")
         if m.kind == "group":
             head = m.head
@@ -196,14 +200,22 @@ class Cast:
                 # "the agency", "the department": the organisation last named that is one.
                 for org in reversed(self.recent_orgs):
                     if head in org.fullest.lower() or head == "agency":
-                        return Actor(org.fullest, org.canonical or _org_key(org.fullest), org.role, "org", org)
-            return Actor(m.text, m.canonical or bare, m.role, "group")
+                        return Actor(
+                            org.fullest,
+                            org.canonical or _org_key(org.fullest),
+                            org.role,
+                            "org",
+                            org,
+                        )
+            return Actor(m.text, m.canonical or bare, m.role, "group", display=_group_name(m))
         if m.kind == "place" and m.canonical:
             return Actor(m.text, m.canonical, "official", "org")
         return None
 
     def _person_actor(self, e: Entity) -> Actor:
-        return Actor(e.fullest, e.canonical or e.name or e.fullest, e.role or "official", "person", e)
+        return Actor(
+            e.fullest, e.canonical or e.name or e.fullest, e.role or "official", "person", e
+        )
 
     # ..................................................................... salience
     def saw(self, m: Mention, actor: Actor | None) -> None:

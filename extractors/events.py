@@ -39,43 +39,66 @@ from extractors.quantities import Quantity, QuantityFinder
 from extractors.records import Event
 from extractors.sentences import iter_sentences
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 LOGGER = logging.getLogger(__name__)
 
 MAX_SENTENCES = 4_000
 MAX_EVENTS = 300
 MIN_SENTENCE_CHARS = 20
 
-_AUX = frozenset(
-    "was were is are be been being get got gets getting has have had 's".split()
+_AUX = _words("""was were is are be been being get got gets getting has have had 's""")
+_ADVERB_OK = _words(
+    """also later then allegedly reportedly already since still just again originally initially
+    first quickly eventually immediately previously recently temporarily administratively
+    briefly now once repeatedly formally officially publicly sharply unanimously jointly
+    separately further even ultimately fatally"""
 )
-_ADVERB_OK = frozenset(
-    """also later then allegedly reportedly already since still just again originally
-    initially first quickly eventually immediately previously recently temporarily
-    administratively briefly now once repeatedly formally officially publicly sharply
-    unanimously jointly separately further even ultimately fatally""".split()
+_FUNCTION = _words(
+    """the a an its their his her our of for to in on at by with and or new more further"""
 )
-_FINITE = frozenset("will would can could must may might shall should does did do".split())
-_MODAL_PLAN = frozenset("will would could may might shall".split())
-_BOUNDARY = frozenset(
-    """; : — – after before when while because although though until unless whereas
-    where whether if once as amid""".split()
+_NOT_SPEAKER = frozenset(
+    ["The", "This", "That", "It", "He", "She", "They", "We", "Officials", "Police"]
 )
-_PREPOSITIONS = frozenset(
-    """of for in at from to with against on by near about over under into onto through
-    during between among toward towards including like than outside inside across
-    behind around amid within""".split()
+_FINITE = _words("""will would can could must may might shall should does did do""")
+_MODAL_PLAN = _words("will would could may might shall")
+_BOUNDARY = _words(
+    """; : — – after before when while because although though until unless whereas where
+    whether if once as amid"""
+)
+_PREPOSITIONS = _words(
+    """of for in at from to with against on by near about over under into onto through during
+    between among toward towards including like than outside inside across behind around
+    amid within"""
 )
 _RELATIVE = frozenset(("who", "which", "that"))
-_BACKGROUND = ("in response to", "amid", "following", "over", "against", "because of",
-               "due to", "sparked by", "after", "despite", "since", "about")
+_BACKGROUND = (
+    "in response to",
+    "amid",
+    "following",
+    "over",
+    "against",
+    "because of",
+    "due to",
+    "sparked by",
+    "after",
+    "despite",
+    "since",
+    "about",
+)
 _DISSENT = re.compile(r"\b(?:dissent\w*|concurr\w*)\b", re.IGNORECASE)
-_RULING_SPEECH = frozenset("wrote found concluded determined held declared ruled".split())
-_NOUN_BEFORE = frozenset("the a an his her their its our this that these those any no every".split())
+_RULING_SPEECH = frozenset(
+    ["wrote", "found", "concluded", "determined", "held", "declared", "ruled"]
+)
+_NOUN_BEFORE = _words("""the a an his her their its our this that these those any no every""")
 _DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Z .,'’-]{2,40}?)\s*(?:\([A-Za-z .]{1,30}\)\s*)?[—–-]{1,2}\s"
 )
 _SEED_DATE = re.compile(r"^\s*date\s+((?:19|20)\d\d-\d\d-\d\d)\b\s*")
-_QUOTE_OPEN = "“\"‘"
+_QUOTE_OPEN = '“"‘'
 _LETTERS = re.compile(r"[^\W\d_]+")
 _TERMINAL = re.compile(r"[.!?][”\"’')\]]*\s*$|[.!?,][”\"’]\s*$")
 _MARKUP = re.compile(r"[<>{}=|\\]")
@@ -169,7 +192,7 @@ def _quoted_spans(s: str) -> list[tuple[int, int]]:
     n = len(s)
     while i < n:
         c = s[i]
-        if c in "“\"":
+        if c in '“"':
             close = "”" if c == "“" else '"'
             j = s.find(close, i + 1)
             if c == "“" and j < 0:
@@ -210,7 +233,9 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
     for sent in iter_sentences(text, max_sentences=MAX_SENTENCES):
         if sent.end <= body_start:
             continue
-        s = sent.text
+        s, s_start = sent.text, sent.start
+        if s_start < body_start:
+            s, s_start = s[body_start - s_start :], body_start
         if s in seen_texts:
             continue  # a caption or pull quote repeated on the page
         seen_texts.add(s)
@@ -222,7 +247,7 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
         if not letters or sum(len(w) for w in letters) < 0.5 * len(s.replace(" ", "")):
             continue
         toks = tokenize(s)
-        sentences.append(_Sentence(s, sent.start, toks, finder.find(s, toks), _quoted_spans(s)))
+        sentences.append(_Sentence(s, s_start, toks, finder.find(s, toks), _quoted_spans(s)))
     if not sentences or not _is_english(sentences):
         return []
     cast = Cast()
@@ -245,7 +270,6 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
         reported.update((d.event_type, d.actor.key) for d in found)
         for d in found:
             if d.event_type == "STATEMENT":
-                import os
                 mode = "quote"
                 key = d.actor.key
                 quote_first = st.text.lstrip()[:1] in _QUOTE_OPEN + "”"
@@ -284,7 +308,9 @@ def _inherit_dates(drafts: Sequence[_Draft], pub: date | None) -> None:
             d.extra["date_from"] = "published"
     if True:
         # The lede's events before any date: the day the article first gives.
-        first = next((d.event_date for d in drafts if d.event_date and d.event_type != "ANNOUNCE_PLAN"), None)
+        first = next(
+            (d.event_date for d in drafts if d.event_date and d.event_type != "ANNOUNCE_PLAN"), None
+        )
         for d in drafts:
             if d.event_date is not None or d.event_type == "ANNOUNCE_PLAN":
                 if d.event_date is not None:
@@ -311,17 +337,21 @@ def _is_english(sentences: Sequence[_Sentence]) -> bool:
     return common >= 0.08 * len(words)
 
 
-_ENGLISH = frozenset(
-    "the of and to a in that is was for on with as by at from he she it they said has have"
-    " had were are be been not but an this which who will would".split()
+_ENGLISH = _words(
+    """the of and to a in that is was for on with as by at from he she it they said has have
+    had were are be been not but an this which who will would"""
 )
 
 
 def _acronyms(st: _Sentence, cast: Cast) -> None:
-    """"Homeland Security Investigations (HSI)": the acronym names the organisation."""
+    """ "Homeland Security Investigations (HSI)": the acronym names the organisation."""
     toks = st.toks
     for i, t in enumerate(toks[:-2]):
-        if t.text == "(" and toks[i + 2].text == ")" and re.fullmatch(r"[A-Z]{2,6}", toks[i + 1].text):
+        if (
+            t.text == "("
+            and toks[i + 2].text == ")"
+            and re.fullmatch(r"[A-Z]{2,6}", toks[i + 1].text)
+        ):
             prev = [mm for mm in st.mentions if mm.end <= t.start and mm.kind == "org"]
             if prev:
                 cast.register_acronym(prev[-1], toks[i + 1].text)
@@ -421,7 +451,11 @@ _ROLE_OK: dict[str, frozenset[str | None]] = {
 
 
 def _subject(
-    st: _Sentence, cast: Cast, trig_i: int, etype: str, stop_at_speech: bool = True,
+    st: _Sentence,
+    cast: Cast,
+    trig_i: int,
+    etype: str,
+    stop_at_speech: bool = True,
     rules: Rules | None = None,
 ) -> tuple[Mention, Actor] | None:
     """The doer before token ``trig_i``: walk left over the verb group, skipping objects
@@ -475,7 +509,11 @@ def _subject(
             and _mention_containing(st, t.start) is None
         ):
             break
-        if mm is not None and st.text[mm.end : mm.end + 2] in ("’s", "'s") or (mm is not None and toks[j].text.endswith(("’s", "'s"))):
+        if (
+            mm is not None
+            and st.text[mm.end : mm.end + 2] in ("’s", "'s")
+            or (mm is not None and toks[j].text.endswith(("’s", "'s")))
+        ):
             mm = None  # "Trump's actions": the name modifies a noun
         if mm is not None:
             first = _tok_index(toks, mm.start)
@@ -487,17 +525,44 @@ def _subject(
                 # "identified the suspect as X and said": X is no subject; go on left.
                 j = b - 1
                 continue
-            actor = _resolve(st, cast, mm) if mm.kind != "place" or etype in (
-                "LAWSUIT", "STATEMENT", "EXECUTIVE_ORDER", "LEGISLATION", "ANNOUNCE_PLAN"
-            ) else None
-            if before in _PREPOSITIONS or (rules is not None and (before in rules.senses or before in rules.speech) and before not in ("ordered",)):
+            actor = (
+                _resolve(st, cast, mm)
+                if mm.kind != "place"
+                or etype
+                in ("LAWSUIT", "STATEMENT", "EXECUTIVE_ORDER", "LEGISLATION", "ANNOUNCE_PLAN")
+                else None
+            )
+            if before in _PREPOSITIONS or (
+                rules is not None
+                and (before in rules.senses or before in rules.speech)
+                and before not in ("ordered",)
+            ):
                 # the object of a preposition or of another verb: keep looking left, but
                 # remember it ("Lawyers for the state of Illinois").
-                if actor is not None and pp_head is None and before in ("for", "of", "with", "from") :
+                if (
+                    actor is not None
+                    and pp_head is None
+                    and before in ("for", "of", "with", "from")
+                ):
                     pp_head = (mm, actor)
                 j = first - 1
                 continue
             if actor is not None and actor.role in _ROLE_OK[etype]:
+                if mm.kind == "group" and pp_head is not None and pp_head[0].start > mm.end:
+                    gap = {
+                        t.low
+                        for t in toks[_tok_index(toks, mm.end) : _tok_index(toks, pp_head[0].start)]
+                    }
+                    if gap and gap <= {"of", "for", "with", "from", "the"}:
+                        # "Lawyers for the state of Ardenne", "Officers of the X Office"
+                        text = st.text[mm.start : pp_head[0].end]
+                        return mm, Actor(
+                            text,
+                            _plain(text),
+                            actor.role,
+                            "group",
+                            display=actor.name + st.text[mm.end : pp_head[0].end],
+                        )
                 # "X and Y sued": both are the doer.
                 if first >= 2 and toks[first - 1].low == "and":
                     left = _mention_ending(st, first - 2)
@@ -506,7 +571,9 @@ def _subject(
                         text = st.text[left.start : mm.end]
                         return left, Actor(
                             f"{la.text} and {actor.text}" if left.kind != "pronoun" else text,
-                            f"{la.key} and {actor.key}", actor.role, "group",
+                            f"{la.key} and {actor.key}",
+                            actor.role,
+                            "group",
                         )
                 return mm, actor
             if mm.kind not in ("place",):
@@ -519,12 +586,20 @@ def _subject(
     return pp_head
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE).lower()
+
+
 def _resolve(st: _Sentence, cast: Cast, mm: Mention) -> Actor | None:
     """Resolve a mention; "he"/"she" first look for a person named earlier in the same
     sentence ("Hector Contreras ... he recalled")."""
     if mm.kind == "pronoun" and mm.head in ("he", "she"):
         for other in reversed(st.mentions):
-            if other.end <= mm.start and other.kind == "person" and not _inside(other.start, st.quotes):
+            if (
+                other.end <= mm.start
+                and other.kind == "person"
+                and not _inside(other.start, st.quotes)
+            ):
                 a = cast.resolve(other)
                 if a is not None:
                     return a
@@ -561,20 +636,24 @@ def _passive(toks: Sequence[Token], trig_i: int, sense: Sense) -> bool:
     if sense.tag != "past":
         return False
     j = trig_i - 1
-    while j >= 0 and (toks[j].low in _ADVERB_OK or toks[j].low.endswith("ly") or toks[j].low == "not"):
+    while j >= 0 and (
+        toks[j].low in _ADVERB_OK or toks[j].low.endswith("ly") or toks[j].low == "not"
+    ):
         j -= 1
     return j >= 0 and toks[j].low in _AUX and toks[j].low not in ("has", "have", "had")
 
 
 def _reduced_relative(rules: Rules, st: _Sentence, trig_i: int, sense: Sense) -> bool:
-    """"600 people arrested as part of ...": a participle after a noun, not a verb."""
+    """ "600 people arrested as part of ...": a participle after a noun, not a verb."""
     if sense.tag != "past" or trig_i == 0:
         return False
     prev = st.toks[trig_i - 1]
     if prev.low in _AUX or prev.low in _ADVERB_OK or prev.text == ",":
         return False
     mm = _mention_ending(st, trig_i - 1)
-    if mm is None and not prev.low.endswith(("people", "immigrants", "migrants", "residents", "men", "women", "children", "workers")):
+    if mm is None and not prev.low.endswith(
+        ("people", "immigrants", "migrants", "residents", "men", "women", "children", "workers")
+    ):
         return False
     nxt = st.toks[trig_i + 1].low if trig_i + 1 < len(st.toks) else ""
     if not (nxt in _PREPOSITIONS or nxt in ("as", "during", "since", "after", "while", ",")):
@@ -583,8 +662,13 @@ def _reduced_relative(rules: Rules, st: _Sentence, trig_i: int, sense: Sense) ->
     # verb ("600 people arrested as part of X were released"); "Guard members arrived in
     # Illinois" is the sentence's own verb.
     return any(
-        k != trig_i and (t.low in _AUX or t.low in _FINITE or t.low in rules.speech
-                         or any(x.tag != "noun" for x in rules.senses.get(t.low, ())))
+        k != trig_i
+        and (
+            t.low in _AUX
+            or t.low in _FINITE
+            or t.low in rules.speech
+            or any(x.tag != "noun" for x in rules.senses.get(t.low, ()))
+        )
         for k, t in enumerate(st.toks)
     )
 
@@ -597,7 +681,13 @@ def _before_text(st: _Sentence, tok_i: int, words: int = 5) -> str:
 def _negated(rules: Rules, st: _Sentence, trig_i: int, sense: Sense) -> bool:
     before = " " + _before_text(st, trig_i, 4) + " "
     for w in rules.negation_before:
-        if sense.event_type == "COURT_RULING" and w in ("declined to", "refused to", "from", "prevent", "stop"):
+        if sense.event_type == "COURT_RULING" and w in (
+            "declined to",
+            "refused to",
+            "from",
+            "prevent",
+            "stop",
+        ):
             continue  # a court declining to act has ruled
         if f" {w.lower()} " in before:
             # "not only", "no longer" still report; keep it simple: any negation cue
@@ -614,7 +704,20 @@ def _planned(rules: Rules, st: _Sentence, trig_i: int, sense: Sense) -> bool:
     before = " " + _before_text(st, trig_i, 5) + " "
     if sense.tag == "noun":
         # "a plan to deploy", "threatened a deployment"
-        return any(f" {w} " in before for w in ("plan", "plans", "threat", "threatened", "proposed", "planned", "possible", "potential", "future"))
+        return any(
+            f" {w} " in before
+            for w in (
+                "plan",
+                "plans",
+                "threat",
+                "threatened",
+                "proposed",
+                "planned",
+                "possible",
+                "potential",
+                "future",
+            )
+        )
     return any(f" {w.lower()} " in before for w in rules.plan_before)
 
 
@@ -626,10 +729,20 @@ def _clause(st: _Sentence, trig_i: int) -> str:
     """The words of the trigger's clause (to the next clause boundary either side)."""
     toks = st.toks
     a = trig_i
-    while a > 0 and toks[a - 1].text not in (";", "—", "–") and toks[a - 1].low not in ("after", "before", "when", "while", "because", "although", "though", "until"):
+    while (
+        a > 0
+        and toks[a - 1].text not in (";", "—", "–")
+        and toks[a - 1].low
+        not in ("after", "before", "when", "while", "because", "although", "though", "until")
+    ):
         a -= 1
     b = trig_i
-    while b < len(toks) - 1 and toks[b + 1].text not in (";", "—", "–") and toks[b + 1].low not in ("after", "before", "when", "while", "because", "although", "though", "until", "but"):
+    while (
+        b < len(toks) - 1
+        and toks[b + 1].text not in (";", "—", "–")
+        and toks[b + 1].low
+        not in ("after", "before", "when", "while", "because", "although", "though", "until", "but")
+    ):
         b += 1
     return st.text[toks[a].start : toks[b].end]
 
@@ -638,11 +751,15 @@ def _sense_ok(rules: Rules, st: _Sentence, trig_i: int, sense: Sense, clause: st
     n = sense.needs
     if n is None:
         return True
-    if n == "force":
+    if n in ("force", "crowd"):
         return True  # checked on the actor, or on what follows the trigger
-    if n in ("legal", "operation", "weapon", "bill", "executive", "crowd", "other"):
+    if n in ("legal", "operation", "weapon", "bill", "executive", "other"):
         if n == "other":
-            return sense.event_type == "OTHER" and _has(rules, "other", st.toks[trig_i].text) and _other_ok(st, trig_i, sense)
+            return (
+                sense.event_type == "OTHER"
+                and _has(rules, "other", st.toks[trig_i].text)
+                and _other_ok(st, trig_i, sense)
+            )
         after = st.text[st.toks[trig_i].start :]
         window = after[:90] if n != "legal" else clause
         return _has(rules, n, window)
@@ -671,7 +788,10 @@ def _action(st: _Sentence, trig_i: int, max_words: int = 12) -> str:
 
 
 def _sentence_events(
-    ex: Extractor, st: _Sentence, cast: Cast, pub: date | None,
+    ex: Extractor,
+    st: _Sentence,
+    cast: Cast,
+    pub: date | None,
     reported: set[tuple[str, str]],
 ) -> list[_Draft]:
     rules = ex.rules
@@ -709,7 +829,13 @@ def _sentence_events(
             del drafts[k]
     # Reported speech that repeats an event the article already reported is a statement.
     if speech is not None:
-        for k in [k for k, d in drafts.items() if d.event_type != "ANNOUNCE_PLAN" and (d.event_type, d.actor.key) in reported and d.trigger_start > toks[speech[0]].start]:
+        for k in [
+            k
+            for k, d in drafts.items()
+            if d.event_type != "ANNOUNCE_PLAN"
+            and (d.event_type, d.actor.key) in reported
+            and d.trigger_start > toks[speech[0]].start
+        ]:
             del drafts[k]
     # Statements: a speaker and a speech verb, unless what was said is itself an event.
     if speech is not None and "STATEMENT" not in drafts:
@@ -724,7 +850,14 @@ def _sentence_events(
                 and not _DISSENT.search(s)
             ):
                 etype = "COURT_RULING"  # a judge's written finding is the ruling
-            d = _Draft(etype, actor, _action(st, verb_i), toks[verb_i].start, toks[verb_i].end, trigger=toks[verb_i].text)
+            d = _Draft(
+                etype,
+                actor,
+                _action(st, verb_i),
+                toks[verb_i].start,
+                toks[verb_i].end,
+                trigger=toks[verb_i].text,
+            )
             d.extra["trigger_kind"] = "speech"
             _date_for(ex, st, d, pub, verb_i)
             drafts[etype] = d
@@ -738,7 +871,6 @@ def _named(st: _Sentence, cast: Cast, upto: int) -> None:
     for mm in st.mentions:
         if mm.start < upto and not _inside(mm.start, st.quotes):
             cast.named(mm)
-
 
 
 def _speech(ex: Extractor, st: _Sentence, cast: Cast) -> tuple[int, Mention, Actor] | None:
@@ -770,8 +902,33 @@ def _speech(ex: Extractor, st: _Sentence, cast: Cast) -> tuple[int, Mention, Act
         if subj is None:
             # '"...," said X' / '"...," X said'
             prev = toks[vi - 1].text if vi > 0 else ""
-            if prev in (",", "”", '"', "’") or vi == 0 or (vi > 1 and toks[vi - 2].text in ("”", '"')):
+            if (
+                prev in (",", "”", '"', "’")
+                or vi == 0
+                or (vi > 1 and toks[vi - 2].text in ("”", '"'))
+            ):
                 subj = _after(st, cast, vi + 1, 6)
+        if subj is None and vi > 0 and tag != "ing":
+            # '"...," Laine said': a capitalised word right before the verb is a name.
+            prev_t = toks[vi - 1]
+            if (
+                prev_t.cap
+                and prev_t.text.isalpha()
+                and len(prev_t.text) > 2
+                and prev_t.text not in _NOT_SPEAKER
+                and _mention_containing(st, prev_t.start) is None
+                and (vi == 1 or toks[vi - 2].text in (",", "”", '"', "’"))
+            ):
+                pm = Mention(
+                    prev_t.start,
+                    prev_t.end,
+                    prev_t.text,
+                    "person",
+                    role="official",
+                    head=prev_t.low,
+                    name=prev_t.text,
+                )
+                subj = (pm, Actor(prev_t.text, prev_t.text, "official", "person"))
         if subj is None:
             continue
         mm, actor = subj
@@ -784,8 +941,14 @@ def _speech(ex: Extractor, st: _Sentence, cast: Cast) -> tuple[int, Mention, Act
 
 
 def _trigger_event(
-    ex: Extractor, st: _Sentence, cast: Cast, trig_i: int, span: tuple[int, int], sense: Sense,
-    speech: tuple[int, Mention, Actor] | None, pub: date | None,
+    ex: Extractor,
+    st: _Sentence,
+    cast: Cast,
+    trig_i: int,
+    span: tuple[int, int],
+    sense: Sense,
+    speech: tuple[int, Mention, Actor] | None,
+    pub: date | None,
 ) -> _Draft | None:
     rules = ex.rules
     toks = st.toks
@@ -799,8 +962,10 @@ def _trigger_event(
         and toks[trig_i - 1].low not in ("he", "she", "it", "who", "that", "which")
     ):
         return None  # "immigration raids", "ICE arrests": a plural noun, not a verb
-    if sense.tag in ("base", "s", "ing") and trig_i > 0 and (
-        toks[trig_i - 1].low in _NOUN_BEFORE or toks[trig_i - 1].text.endswith(("’s", "'s"))
+    if (
+        sense.tag in ("base", "s", "ing")
+        and trig_i > 0
+        and (toks[trig_i - 1].low in _NOUN_BEFORE or toks[trig_i - 1].text.endswith(("’s", "'s")))
     ):
         return None  # "the arrest of", "Trump's order": a noun, read by its noun sense
     planned = _planned(rules, st, trig_i, sense)
@@ -846,8 +1011,21 @@ def _trigger_event(
         return None
     if sense.needs == "force" and actor.role != "force" and not _force_after(rules, st, trig_i):
         return None
-    d = _Draft(etype, actor, _action(st, trig_i), span[0], span[1],
-               trigger=st.text[span[0] : span[1]], planned=planned)
+    if (
+        sense.needs == "crowd"
+        and actor.role != "crowd"
+        and not _has(rules, "crowd", st.text[toks[trig_i].start : toks[trig_i].start + 90])
+    ):
+        return None
+    d = _Draft(
+        etype,
+        actor,
+        _action(st, trig_i),
+        span[0],
+        span[1],
+        trigger=st.text[span[0] : span[1]],
+        planned=planned,
+    )
     d.extra["trigger_kind"] = "noun" if sense.tag == "noun" else "verb"
     d.extra["lemma"] = sense.lemma
     if passive:
@@ -861,7 +1039,7 @@ def _trigger_event(
 
 
 def _force_after(rules: Rules, st: _Sentence, trig_i: int) -> bool:
-    """"sent 300 troops", "deployed the National Guard": a force is what was moved."""
+    """ "sent 300 troops", "deployed the National Guard": a force is what was moved."""
     toks = st.toks
     if trig_i + 1 >= len(toks):
         return False
@@ -901,7 +1079,9 @@ def _executive_actor(rules: Rules, actor: Actor) -> bool:
     return any(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", low) for w in rules.executive)
 
 
-def _noun_actor(ex: Extractor, st: _Sentence, cast: Cast, trig_i: int, sense: Sense) -> tuple[Mention, Actor] | None:
+def _noun_actor(
+    ex: Extractor, st: _Sentence, cast: Cast, trig_i: int, sense: Sense
+) -> tuple[Mention, Actor] | None:
     """Who did what a noun names: "a lawsuit Illinois filed", "X's arrest", "protests"."""
     rules = ex.rules
     toks = st.toks
@@ -915,25 +1095,44 @@ def _noun_actor(ex: Extractor, st: _Sentence, cast: Cast, trig_i: int, sense: Se
                 a = cast.resolve(mm)
                 if a is not None:
                     return mm, a
-        pseudo = Mention(toks[trig_i].start, toks[trig_i].end, "protesters", "group", role="crowd", plural=True, head="protesters")
+        pseudo = Mention(
+            toks[trig_i].start,
+            toks[trig_i].end,
+            "protesters",
+            "group",
+            role="crowd",
+            plural=True,
+            head="protesters",
+        )
         return pseudo, Actor("protesters", "protesters", "crowd", "group")
     if etype == "COURT_RULING":
         # "The order requires ICE to ...": the judge who gave it.
         e = cast.person_by_title("judge")
-        if e is not None and trig_i + 1 < len(toks) and (toks[trig_i + 1].low in rules.senses or toks[trig_i + 1].low.endswith("s")):
-            mm = Mention(toks[trig_i].start, toks[trig_i].end, e.fullest, "person", role="court", entity=e)
+        if (
+            e is not None
+            and trig_i + 1 < len(toks)
+            and (toks[trig_i + 1].low in rules.senses or toks[trig_i + 1].low.endswith("s"))
+        ):
+            mm = Mention(
+                toks[trig_i].start, toks[trig_i].end, e.fullest, "person", role="court", entity=e
+            )
             return mm, Actor(e.fullest, e.canonical or e.fullest, "court", "person")
         return None
-    # The subject of the verb that governs the noun: "X made arrests", "X filed a lawsuit".
+    # The subject of the verb that governs the noun, when that verb is one that makes the
+    # noun happen: "X made arrests", "X filed a lawsuit" (not "X watched the raid").
     got = _subject(st, cast, trig_i, etype, rules=rules)
     if got is not None:
-        return got
+        between = {t.low for t in toks[_tok_index(toks, got[0].end) : trig_i]}
+        if between & rules.light_verbs or not any(t.isalpha() for t in between - _FUNCTION):
+            return got
     # "a lawsuit Illinois and Chicago filed Monday"
     if etype == "LAWSUIT":
         after = _after(st, cast, trig_i + 1, 2)
         if after is not None:
             k = _tok_index(toks, after[0].end)
-            while k < len(toks) and (toks[k].low in ("and",) or _mention_containing(st, toks[k].start)):
+            while k < len(toks) and (
+                toks[k].low in ("and",) or _mention_containing(st, toks[k].start)
+            ):
                 k += 1
             if k < len(toks) and toks[k].low in ("filed", "brought", "launched", "announced"):
                 return after
@@ -941,26 +1140,42 @@ def _noun_actor(ex: Extractor, st: _Sentence, cast: Cast, trig_i: int, sense: Se
 
 
 def _date_for(
-    ex: Extractor, st: _Sentence, d: _Draft, pub: date | None, trig_i: int,
+    ex: Extractor,
+    st: _Sentence,
+    d: _Draft,
+    pub: date | None,
+    trig_i: int,
     speech: tuple[int, Mention, Actor] | None = None,
 ) -> None:
     if st.dates is None:
         st.dates = find_dates(st.text, pub)
     cands = [x for x in st.dates if x.value is not None]
+    if d.event_type != "ANNOUNCE_PLAN" and pub is not None:
+        cands = [x for x in cands if x.value is not None and x.value <= pub]
     if not cands:
         return
     pos = st.toks[trig_i].start
     if d.event_type == "ANNOUNCE_PLAN":
-        cands = [x for x in cands if x.start > pos and x.planned or x.value is not None and pub is not None and x.value > pub]
+        cands = [
+            x
+            for x in cands
+            if x.start > pos
+            and x.planned
+            or x.value is not None
+            and pub is not None
+            and x.value > pub
+        ]
         if not cands:
             return
     if speech is not None and d.event_type != "STATEMENT":
         sv = st.toks[speech[0]]
         # the date of the saying is not the date of what was said
-        near_speech = [x for x in cands if abs(x.start - sv.end) <= 12 or abs(sv.start - x.end) <= 12]
+        near_speech = [
+            x for x in cands if abs(x.start - sv.end) <= 12 or abs(sv.start - x.end) <= 12
+        ]
         if len(cands) > len(near_speech):
             cands = [x for x in cands if x not in near_speech]
-    best = min(cands, key=lambda x: (abs(x.start - pos) if x.start >= pos else abs(pos - x.end) + 5))
+    best = min(cands, key=lambda x: abs(x.start - pos) if x.start >= pos else abs(pos - x.end) + 5)
     assert best.value is not None
     d.event_date = best.value.isoformat()
     d.date_text = best.text
@@ -970,15 +1185,7 @@ def _date_for(
 
 
 def _quantity_for(ex: Extractor, st: _Sentence, d: _Draft, trig_i: int) -> None:
-    fits = {
-        "ARREST_RAID": ("arrests", "people"),
-        "DEPLOY": ("troops", "members", "agents"),
-        "ANNOUNCE_PLAN": ("troops", "members", "agents", "days", "weeks"),
-        "USE_OF_FORCE": ("people",),
-        "PROTEST": ("people",),
-        "COURT_RULING": ("days", "people"),
-        "STATEMENT": ("arrests", "people", "troops"),
-    }.get(d.event_type)
+    fits = ex.rules.quantity_units.get(d.event_type)
     if not fits:
         return
     qs = [q for q in _quantities(ex.rules).find(st.text) if q.unit in fits]

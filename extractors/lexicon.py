@@ -87,6 +87,7 @@ class Rules:
     org_heads: frozenset[str]
     groups: Mapping[str, str]  # lower-cased group phrase -> kind
     force_words: frozenset[str]
+    force_orgs: frozenset[str]  # words that make an organisation's name a force's
     judicial: frozenset[str]
     executive: frozenset[str]
     objects: Mapping[str, frozenset[str]]
@@ -95,6 +96,8 @@ class Rules:
     reaching: tuple[str, ...]
     not_first: frozenset[str]
     not_last: frozenset[str]
+    quantity_units: Mapping[str, tuple[str, ...]]
+    light_verbs: frozenset[str]  # every form  # event type -> units its counts have
     raw: Mapping[str, Any] = field(repr=False, compare=False, hash=False, default_factory=dict)
 
     def objects_rx(self, name: str) -> re.Pattern[str]:
@@ -170,7 +173,25 @@ def verb_forms(entry: str) -> dict[str, tuple[str, str]]:
 
 
 _PARTICLES = frozenset(
-    "up down out in into off on over away back to from with at of for about".split()
+    [
+        "up",
+        "down",
+        "out",
+        "in",
+        "into",
+        "off",
+        "on",
+        "over",
+        "away",
+        "back",
+        "to",
+        "from",
+        "with",
+        "at",
+        "of",
+        "for",
+        "about",
+    ]
 )
 
 
@@ -255,7 +276,8 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
         r"(?<![\w-])(?:" + "|".join(_flex(f) for f in forms) + r")(?![\w-])", re.IGNORECASE
     )
     speech_rx = re.compile(
-        r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(speech, key=len, reverse=True))
+        r"(?<![\w-])(?:"
+        + "|".join(re.escape(f) for f in sorted(speech, key=len, reverse=True))
         + r")(?![\w-])"
     )
     content = json.dumps([raw, _additions_json(add)], sort_keys=True, default=str)
@@ -268,16 +290,22 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
         speech_rx=speech_rx,
         statement_nouns=frozenset(w.lower() for w in _strs(st.get("nouns"), "[statement] nouns")),
         carriers=frozenset(carriers),
-        plan_before=tuple(sorted(_strs(plan.get("before"), "[plan] before"), key=len, reverse=True)),
+        plan_before=tuple(
+            sorted(_strs(plan.get("before"), "[plan] before"), key=len, reverse=True)
+        ),
         plan_verbs=frozenset(plan_verbs),
         plan_nouns=frozenset(w.lower() for w in _strs(plan.get("nouns"), "[plan] nouns")),
         negation_before=tuple(
-            sorted(_strs((raw.get("negation") or {}).get("before"), "[negation] before"),
-                   key=len, reverse=True)
+            sorted(
+                _strs((raw.get("negation") or {}).get("before"), "[negation] before"),
+                key=len,
+                reverse=True,
+            )
         ),
         titles=tuple(
-            sorted({*_strs(doers.get("titles"), "[doers] titles"), *add.titles},
-                   key=len, reverse=True)
+            sorted(
+                {*_strs(doers.get("titles"), "[doers] titles"), *add.titles}, key=len, reverse=True
+            )
         ),
         org_heads=frozenset({*_strs(doers.get("org_heads"), "[doers] org_heads"), *add.org_heads}),
         groups=groups,
@@ -285,6 +313,7 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
             w.lower()
             for w in (*_strs(dwords.get("force_words"), "[doers.words] force_words"), *add.force)
         ),
+        force_orgs=frozenset(_strs(dwords.get("force_orgs"), "[doers.words] force_orgs")),
         judicial=frozenset(
             w.lower() for w in _strs(dwords.get("judicial"), "[doers.words] judicial")
         ),
@@ -297,6 +326,14 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
         reaching=_strs(utab.get("reaching"), "[units] reaching"),
         not_first=frozenset(_strs((raw.get("names") or {}).get("not_first"), "[names] not_first")),
         not_last=frozenset(_strs((raw.get("names") or {}).get("not_last"), "[names] not_last")),
+        light_verbs=frozenset(
+            f.lower()
+            for entry in _strs(raw.get("light_verbs"), "light_verbs")
+            for f in verb_forms(entry)
+        ),
+        quantity_units={
+            t: _strs(v, f"[quantities] {t}") for t, v in (raw.get("quantities") or {}).items()
+        },
         raw=raw,
     )
 

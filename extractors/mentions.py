@@ -23,6 +23,11 @@ from functools import lru_cache
 
 from extractors.lexicon import Rules
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # --------------------------------------------------------------------------- directory
 
 
@@ -84,9 +89,7 @@ def _index(directory: Directory) -> _DirIndex:
         for alias in (p.name, *p.aliases):
             if alias and (alias[0].isupper() or alias[0].isdigit()):
                 place_of.setdefault(alias, p.name)
-    return _DirIndex(
-        _alias_rx(actor_of), _alias_rx(place_of), actor_of, place_of, surname_of
-    )
+    return _DirIndex(_alias_rx(actor_of), _alias_rx(place_of), actor_of, place_of, surname_of)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -216,55 +219,54 @@ class Mention:
 
 
 PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "org", "we": "group"}
-_DETERMINERS = frozenset(
-    "the a an this that these those its their his her our some many several other two three"
-    " four five six seven eight nine ten dozens hundreds thousands more most all both".split()
+_DETERMINERS = _words(
+    """the a an this that these those its their his her our some many several other two three
+    four five six seven eight nine ten dozens hundreds thousands more most all both"""
 )
-_NOT_NAME = frozenset(
+_NOT_NAME = _words(
     """The A An In On At By For From After Before Since During Meanwhile But And As When While
     If Today Yesterday Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     January February March April May June July August September October November December
-    Separately However Instead Also Still Now Then Later Earlier This That These Those
-    There Here It Its He She They We I You Our Their His Her My Your Some Many Several
-    Other Others Another Both All Each Every No Not Read More Share Photo Video Watch
-    Advertisement Related Listen What Who Why How Where Which Despite Under Over Amid
-    Among Against With Without Within Through Throughout Until Though Although Because
-    Once According Last Next First Second Third Federal State Local Democratic Republican
-    Democrats Republicans Mr Ms Mrs Dr Sir Madam Brief""".split()
+    Separately However Instead Also Still Now Then Later Earlier This That These Those There
+    Here It Its He She They We I You Our Their His Her My Your Some Many Several Other
+    Others Another Both All Each Every No Not Read More Share Photo Video Watch
+    Advertisement Related Listen What Who Why How Where Which Despite Under Over Amid Among
+    Against With Without Within Through Throughout Until Though Although Because Once
+    According Last Next First Second Third Federal State Local Democratic Republican
+    Democrats Republicans Mr Ms Mrs Dr Sir Madam Brief"""
 )
-_MEDIA = frozenset(
+_MEDIA = _words(
     """Times Tribune News Post Journal Herald Sun-Times Press Reuters AP NPR CNN NBC CBS ABC
     Fox MSNBC NewsNation Telemundo Univision Politico Axios Bloomberg Guardian BBC Newsweek
     WBEZ WTTW KTLA KABC WGN WMAQ WLS Block Club Gazette Daily Chronicle Examiner Bee
-    Register Review Magazine Wire Insider Beast Hill""".split()
+    Register Review Magazine Wire Insider Beast Hill"""
 )
-_ROLE_NOUNS = frozenset(
+_ROLE_NOUNS = _words(
     """attorney lawyer spokeswoman spokesman spokesperson official officer agent director
     president chair chairman chairwoman founder co-founder executive professor resident
     activist organizer organiser owner co-owner member leader manager pastor teacher
     principal student worker farmworker mother father parent neighbor witness reporter
     journalist commander chief secretary senator representative candidate superintendent
     administrator volunteer advocate expert analyst historian economist researcher
-    supervisor trustee alderman alderwoman alderperson mayor governor judge sheriff
-    deputy captain sergeant lieutenant colonel general veteran employee coordinator
-    organizer co-host host educator nurse doctor physician priest rabbi imam bishop
-    attorney-general prosecutor defender""".split()
+    supervisor trustee alderman alderwoman alderperson mayor governor judge sheriff deputy
+    captain sergeant lieutenant colonel general veteran employee coordinator organizer co-
+    host host educator nurse doctor physician priest rabbi imam bishop attorney-general
+    prosecutor defender"""
 )
-_MODIFIERS = frozenset(
-    """federal immigration local state city county masked armed military national police
-    border several some many other more additional unidentified plainclothes uniformed
-    heavily dozens hundreds thousands of numerous two three four five six seven eight
-    nine ten enforcement law top senior administration government school democratic
-    republican progressive community union civil-rights civil rights legal defense
-    department agency tactical elected public health church faith business immigrant
-    immigrants' rights-group advocacy the press communications campaign media legal
-    defense defence rights civic neighborhood municipal congressional legislative
-    judicial executive""".split()
+_MODIFIERS = _words(
+    """federal immigration local state city county masked armed military national police border
+    several some many other more additional unidentified plainclothes uniformed heavily
+    dozens hundreds thousands of numerous two three four five six seven eight nine ten
+    enforcement law top senior administration government school democratic republican
+    progressive community union civil-rights civil rights legal defense department agency
+    tactical elected public health church faith business immigrant immigrants' rights-group
+    advocacy the press communications campaign media legal defense defence rights civic
+    neighborhood municipal congressional legislative judicial executive"""
 )
-_GENERIC_HEADS_SINGULAR = frozenset(
-    "judge court governor mayor president agency department administration city state"
-    " county village board council office government panel sheriff superintendent"
-    " spokesperson spokeswoman spokesman".split()
+_GENERIC_HEADS_SINGULAR = _words(
+    """judge court governor mayor president agency department administration city state county
+    village board council office government panel sheriff superintendent spokesperson
+    spokeswoman spokesman"""
 )
 
 
@@ -321,6 +323,7 @@ class MentionFinder:
         toks = toks if toks is not None else tokenize(s)
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
+        n_toks = len(toks)
 
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
@@ -334,7 +337,9 @@ class MentionFinder:
         # 1. Places the profile knows (so they are never taken for doers).
         if idx.place_rx is not None:
             for m in idx.place_rx.finditer(s):
-                pm = Mention(m.start(), m.end(), m.group(), "place", canonical=idx.place_of.get(m.group()))
+                pm = Mention(
+                    m.start(), m.end(), m.group(), "place", canonical=idx.place_of.get(m.group())
+                )
                 # "Chicago police", "Illinois National Guard": a place modifying a doer
                 # is part of the doer, found below.
                 add(pm)
@@ -353,15 +358,17 @@ class MentionFinder:
             name_toks = toks[ti:j]
             # A title before a name of one word that is itself a generic head ("Judge
             # Court") is not a person.
-            start = self._premodifiers(s, toks, _tok_index(toks, m.start()))
+            floor = max((b for a, b in taken if b <= m.start()), default=0)
+            start = self._premodifiers(s, toks, _tok_index(toks, m.start()), floor)
             text = s[start : name_toks[-1].end]
             title = m.group().lower()
             role = "court" if "judge" in title or "justice" in title else "official"
             if title in ("officer", "agent", "commander", "cmdr.", "capt.", "sgt."):
                 role = "force"
             bare = s[name_toks[0].start : name_toks[-1].end]
-            men = Mention(start, name_toks[-1].end, text, "person", role=role, head=title,
-                          name=bare)
+            men = Mention(
+                start, name_toks[-1].end, text, "person", role=role, head=title, name=bare
+            )
             men.canonical = self._canonical(bare)
             add(men)
         # 3. Actors the profile knows, by alias (normalised to the canonical name).
@@ -378,8 +385,15 @@ class MentionFinder:
                 if kind == "org" and gm is not None:
                     head = gm[1]
                     end = toks[gm[0] - 1].end
-                    men = Mention(start, end, s[start:end], "group",
-                                  role=self.rules.groups[head], plural=True, head=head)
+                    men = Mention(
+                        start,
+                        end,
+                        s[start:end],
+                        "group",
+                        role=self.rules.groups[head],
+                        plural=True,
+                        head=head,
+                    )
                     add(men)
                     continue
                 if kind == "person":
@@ -387,13 +401,32 @@ class MentionFinder:
                 role = "court" if entry.kind == "court" else None
                 if kind == "person" and entry.role and "judge" in entry.role.lower():
                     role = "court"
-                add(Mention(start, end, s[start:end], kind, role=role, canonical=entry.name,
-                            name=entry.name if kind == "person" else ""))
+                add(
+                    Mention(
+                        start,
+                        end,
+                        s[start:end],
+                        kind,
+                        role=role,
+                        canonical=entry.name,
+                        name=entry.name if kind == "person" else "",
+                    )
+                )
         # 4. Organisations by the shape of their names, and acronyms.
         for men in self._orgs(s, toks):
             add(men)
         # 5. Groups: [modifiers] group-word ("federal immigration agents", "protesters").
-        for gi, gafter, head in self.groups.find(toks):
+        for gi, gafter, head in _merged(self.groups.find(toks)):
+            if (
+                gafter < n_toks - 1
+                and toks[gafter].low == "of"
+                and toks[gafter + 1].cap
+                and (head in _OF_NAMED)
+            ):
+                k = gafter + 1
+                while k < n_toks and (toks[k].cap or toks[k].low in ("of", "and")):
+                    k += 1
+                gafter = k  # "the state of Ardenne", "the city of Paramount"
             gstart, end = toks[gi].start, toks[gafter - 1].end
             if not free(gstart, end):
                 continue
@@ -401,9 +434,15 @@ class MentionFinder:
             start = self._group_premodifiers(s, toks, gi)
             # "Lawyers for the state of Illinois", "officers with the LAPD", "members of
             # the Texas National Guard": the group of an organisation.
-            men = Mention(start, end, s[start:end], "group", role=kind_of,
-                          plural=head.endswith("s") or head in ("police", "personnel", "military"),
-                          head=head)
+            men = Mention(
+                start,
+                end,
+                s[start:end],
+                "group",
+                role=kind_of,
+                plural=head.endswith("s") or head in ("police", "personnel", "military"),
+                head=head,
+            )
             add(men)
         # 6. Apposed names: "Mark Fleming, an attorney with ...", and bare full names.
         for men in self._bare_names(s, toks):
@@ -411,8 +450,16 @@ class MentionFinder:
         # 7. Pronouns.
         for t in toks:
             if t.low in PRONOUNS and free(t.start, t.end):
-                add(Mention(t.start, t.end, t.text, "pronoun", plural=t.low in ("they", "we"),
-                            head=t.low))
+                add(
+                    Mention(
+                        t.start,
+                        t.end,
+                        t.text,
+                        "pronoun",
+                        plural=t.low in ("they", "we"),
+                        head=t.low,
+                    )
+                )
         for p in places:
             if free(p.start, p.end):
                 found.append(p)
@@ -428,18 +475,23 @@ class MentionFinder:
         entry = self.index.surname_of.get(last)
         return entry.name if entry is not None else None
 
-    def _premodifiers(self, s: str, toks: Sequence[Token], i: int | None) -> int:
+    def _premodifiers(self, s: str, toks: Sequence[Token], i: int | None, floor: int = 0) -> int:
         """Start of the capitalised words (and "of", "the", possessives) that qualify a
-        title: "U.S. Customs and Border Protection Chief", "Cook County's top judge"."""
+        title: "U.S. Customs and Border Protection Chief", "Cook County's top judge";
+        never before ``floor`` (the end of the mention before it)."""
         if i is None:
             return 0
         start = toks[i].start
         j = i - 1
         n = 0
-        while j >= 0 and n < 7:
+        while j >= 0 and n < 7 and toks[j].start >= floor:
             t = toks[j]
             if _is_cap_word(t) or t.text in ("U.S.", "US") or _ORDINAL.fullmatch(t.text):
                 start = t.start
+            elif (
+                t.low in _MODIFIERS and t.low != "the" and j > 0 and toks[j - 1].text[:1].isalpha()
+            ):
+                start = t.start  # "Transit agency spokeswoman", "county sheriff"
             elif t.low in ("of", "and", "for") and j > 0 and _is_cap_word(toks[j - 1]):
                 pass
             elif t.text in ("’s", "'s") or t.text.endswith(("’s", "'s")):
@@ -464,10 +516,37 @@ class MentionFinder:
         n = 0
         while j >= 0 and n < 5:
             t = toks[j]
-            if t.low in _DETERMINERS and t.low not in ("the", "a", "an", "this", "that", "its", "their", "his", "her"):
+            if t.low in _DETERMINERS and t.low not in (
+                "the",
+                "a",
+                "an",
+                "this",
+                "that",
+                "its",
+                "their",
+                "his",
+                "her",
+            ):
                 start = t.start
-            elif (_is_cap_word(t) and t.low not in ("the",)) or t.low in _MODIFIERS or t.text in ("U.S.", "US"):
-                if t.low == "of" and not (j > 0 and toks[j - 1].low in ("dozens", "hundreds", "thousands", "crowds", "crowd", "group", "groups", "members")):
+            elif (
+                (_is_cap_word(t) and t.low not in ("the",))
+                or t.low in _MODIFIERS
+                or t.text in ("U.S.", "US")
+            ):
+                if t.low == "of" and not (
+                    j > 0
+                    and toks[j - 1].low
+                    in (
+                        "dozens",
+                        "hundreds",
+                        "thousands",
+                        "crowds",
+                        "crowd",
+                        "group",
+                        "groups",
+                        "members",
+                    )
+                ):
                     break
                 start = t.start
             elif t.text.endswith(("’s", "'s")):
@@ -488,38 +567,77 @@ class MentionFinder:
                 yield Mention(t.start, t.end, t.text, "org", role="media", head=t.low)
                 i += 1
                 continue
-            if _ACRONYM.fullmatch(t.text) and t.text not in ("US", "TV", "AM", "PM", "OK", "TRO", "ID", "IDs", "II", "III", "IV", "X") :
+            if _ACRONYM.fullmatch(t.text) and t.text not in (
+                "US",
+                "TV",
+                "AM",
+                "PM",
+                "OK",
+                "TRO",
+                "ID",
+                "IDs",
+                "II",
+                "III",
+                "IV",
+                "X",
+            ):
                 role = "media" if t.text in _MEDIA else None
                 yield Mention(t.start, t.end, t.text, "org", role=role, head=t.low)
                 i += 1
                 continue
-            if not (_is_cap_word(t) or t.text in ("U.S.", "US")):
+            if not (
+                _is_cap_word(t)
+                or t.text in ("U.S.", "US")
+                or (_ORDINAL.fullmatch(t.text) and i + 1 < n and toks[i + 1].cap)
+            ):
                 i += 1
+                continue
+            if (
+                t.low in self.rules.groups
+                and i + 1 < n
+                and toks[i + 1].low in ("of", "for", "with")
+            ):
+                i += 1  # "Officers of the Harbor Office": the group is found on its own
                 continue
             # A run of capitalised words, possibly joined by of/and/for/the/on.
             j = i
             last_cap = i
             while j < n:
                 tj = toks[j]
-                if _is_cap_word(tj) or tj.text in ("U.S.", "US", "&") or _ORDINAL.fullmatch(tj.text) or (tj.cap and tj.text in ("Federal", "State", "Democratic", "Republican", "National")):
+                if (
+                    _is_cap_word(tj)
+                    or tj.text in ("U.S.", "US", "&")
+                    or _ORDINAL.fullmatch(tj.text)
+                    or (
+                        tj.cap
+                        and tj.text in ("Federal", "State", "Democratic", "Republican", "National")
+                    )
+                ):
                     last_cap = j
                     j += 1
-                elif tj.low in ("of", "and", "for", "the", "on") and j + 1 < n and (toks[j + 1].cap or toks[j + 1].low == "the"):
+                elif (
+                    tj.low in ("of", "and", "for", "the", "on")
+                    and j + 1 < n
+                    and (toks[j + 1].cap or toks[j + 1].low == "the")
+                ):
                     j += 1
                 else:
                     break
             run = toks[i : last_cap + 1]
-            heads = [k for k, tk in enumerate(run) if tk.text in self.org_heads or tk.text.rstrip("s") in self.org_heads]
+            heads = [
+                k
+                for k, tk in enumerate(run)
+                if tk.text in self.org_heads or tk.text.rstrip("s") in self.org_heads
+            ]
             if heads and len(run) >= 2 or (len(run) >= 2 and run[-1].text in _MEDIA):
                 text = s[run[0].start : run[-1].end]
                 media = any(tk.text in _MEDIA for tk in run[-2:])
                 role = "media" if media else None
                 if any(tk.text in ("Court", "Circuit") for tk in run):
                     role = "court"
-                if any(tk.text in ("Police", "Patrol", "Guard", "Marines", "Army", "Corps") for tk in run):
+                if any(tk.text in self.rules.force_orgs for tk in run):
                     role = role or "force"
-                yield Mention(run[0].start, run[-1].end, text, "org", role=role,
-                              head=run[-1].low)
+                yield Mention(run[0].start, run[-1].end, text, "org", role=role, head=run[-1].low)
                 i = last_cap + 1
                 continue
             i = last_cap + 1
@@ -533,7 +651,7 @@ class MentionFinder:
                 i += 1
                 continue
             j = self._name_after(toks, i)
-            if j - i >= 2 and all(not (tk.text in self.org_heads) for tk in toks[i:j]):
+            if j - i >= 2 and all(tk.text not in self.org_heads for tk in toks[i:j]):
                 name = s[toks[i].start : toks[j - 1].end]
                 nxt = toks[j].text if j < n else ""
                 if (
@@ -549,20 +667,46 @@ class MentionFinder:
                 end = toks[j - 1].end
                 text = name
                 # Apposition: "Mark Fleming, an attorney with the X," / "Jaime Alanis, 57,"
-                if j < n and toks[j].text == "," and j + 2 < n and toks[j + 1].low in ("a", "an", "the") :
+                if (
+                    j < n
+                    and toks[j].text == ","
+                    and j + 2 < n
+                    and toks[j + 1].low in ("a", "an", "the")
+                ):
                     k = j + 2
                     stop = k
-                    while stop < n and toks[stop].text not in (",", ";", ".", "—", "–", "(", "“", '"') and stop - k < 14:
+                    while (
+                        stop < n
+                        and toks[stop].text not in (",", ";", ".", "—", "–", "(", "“", '"')
+                        and stop - k < 14
+                    ):
                         stop += 1
                     if any(tk.low in _ROLE_NOUNS for tk in toks[k:stop]):
                         text = s[toks[i].start : toks[stop - 1].end]
-                men = Mention(toks[i].start, end, text, "person", head=name.split()[-1].lower(),
-                              name=name)
+                men = Mention(
+                    toks[i].start, end, text, "person", head=name.split()[-1].lower(), name=name
+                )
                 men.canonical = self._canonical(name)
                 yield men
                 i = j
                 continue
             i += 1
+
+
+_OF_NAMED = frozenset(
+    ["state", "city", "county", "village", "town", "district", "people", "government"]
+)
+
+
+def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Adjacent group words are one group, named by the last: "police officials"."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, head in spans:
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b, head)
+        else:
+            out.append((a, b, head))
+    return out
 
 
 def _skip_space(s: str, i: int) -> int:
@@ -611,6 +755,8 @@ def _looks_like_place(name: str) -> bool:
     if name in places:
         return True
     words = name.split()
-    return len(words) > 1 and " ".join(words[:-1]) in places and words[-1] in (
-        "County", "City", "Park", "Heights", "Village", "Township"
+    return (
+        len(words) > 1
+        and " ".join(words[:-1]) in places
+        and words[-1] in ("County", "City", "Park", "Heights", "Village", "Township")
     )

@@ -85,8 +85,15 @@ class QuantityFinder:
         )
         self.verbs = tuple(sorted({v.split()[0].lower() for v in (*passing, *reaching)}))
         self.quantity = re.compile(
-            r"(?<![\w.,$])" + _QUAL + _NUM + r"\b" + _SCALE + _GAP
-            + r"\s+(?P<unit>" + unit_alt + r")\b",
+            r"(?<![\w.,$])"
+            + _QUAL
+            + _NUM
+            + r"\b"
+            + _SCALE
+            + _GAP
+            + r"\s+(?P<unit>"
+            + unit_alt
+            + r")\b",
             re.IGNORECASE,
         )
         # The count after its unit: "arrests had topped 1,000", "deportations passed 1.5
@@ -115,9 +122,7 @@ class QuantityFinder:
 
     def all(self, sentence: str, inverted: bool = True) -> list[Quantity]:
         """Both patterns, unconditionally (``inverted=False`` skips the second)."""
-        out = [
-            q for m in self.quantity.finditer(sentence) if (q := self._quantity(m, None))
-        ]
+        out = [q for m in self.quantity.finditer(sentence) if (q := self._quantity(m, None))]
         if not inverted:
             return out
         taken = [(q.start, q.end) for q in out]
