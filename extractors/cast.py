@@ -44,14 +44,14 @@ _ORG_WORDS = frozenset(
 )
 
 
-def _group_name(m: Mention) -> str:
+def _group_name(m: Mention, generic: frozenset[str]) -> str:
     """A group as the text words it, without its article; a capital that is there only
-    because the sentence starts with it goes ("Protesters shouted" -> "protesters")."""
+    because the sentence starts with a common word goes ("Protesters shouted" ->
+    "protesters"; "Los Angeles officials" keeps its)."""
     bare = _STRIP.sub("", m.text.strip())
-    if m.start <= 1 and len(bare) > 1 and bare[0].isupper() and bare[1].islower():
-        first = bare.split()[0]
-        if first.lower() == first.lower().rstrip("s") or first[1:].islower():
-            bare = bare[0].lower() + bare[1:]
+    first = bare.split()[0] if bare.split() else ""
+    if m.start <= 4 and first[:1].isupper() and first[1:].islower() and first.lower() in generic:
+        bare = bare[0].lower() + bare[1:]
     return bare
 
 
@@ -86,7 +86,9 @@ class Actor:
 
 
 class Cast:
-    def __init__(self) -> None:
+    def __init__(self, generic: frozenset[str] = frozenset()) -> None:
+        #: Common words a group's name may start with ("federal", "protesters").
+        self.generic = generic
         self.people: list[Entity] = []
         self.by_surname: dict[str, list[Entity]] = {}
         self.orgs: dict[str, Entity] = {}  # key -> entity
@@ -190,12 +192,11 @@ class Cast:
         if m.kind == "group":
             head = m.head
             bare = _key(m.text)
-            if head in _TITLE_HEADS or head in ("justice", "court") and bare == head:
+            if (head in _TITLE_HEADS or head == "justice") and len(bare.split()) <= 3:
                 # "the judge", "a federal judge", "the governor": one such person named.
-                if head != "court" and len(bare.split()) <= 3:
-                    e = self.person_by_title(head)
-                    if e is not None:
-                        return self._person_actor(e)
+                e = self.person_by_title(head)
+                if e is not None:
+                    return self._person_actor(e)
             if head in _ORG_WORDS and not m.plural and len(bare.split()) == 1:
                 # "the agency", "the department": the organisation last named that is one.
                 for org in reversed(self.recent_orgs):
@@ -207,7 +208,9 @@ class Cast:
                             "org",
                             org,
                         )
-            return Actor(m.text, m.canonical or bare, m.role, "group", display=_group_name(m))
+            return Actor(
+                m.text, m.canonical or bare, m.role, "group", display=_group_name(m, self.generic)
+            )
         if m.kind == "place" and m.canonical:
             return Actor(m.text, m.canonical, "official", "org")
         return None

@@ -135,6 +135,7 @@ def inflect(base: str) -> dict[str, str]:
         # Short consonant-vowel-consonant verbs double the last letter (ban, pin, ram).
         if (
             len(base) <= 4
+            and len(re.findall(r"[aeiou]+", base)) == 1  # one syllable: "ban", not "open"
             and base[-1] not in _VOWELS | {"w", "x", "y"}
             and base[-2] in _VOWELS
             and base[-3] not in _VOWELS
@@ -161,7 +162,9 @@ def verb_forms(entry: str) -> dict[str, tuple[str, str]]:
     rest = words[1:]
     # Irregular forms come right after the base; the rest is the phrase's tail. An
     # irregular form is one word that is not a particle or preposition.
-    while rest and rest[0] not in _PARTICLES:
+    # An irregular form starts with the base's first letter ("take taken took", "bring
+    # brought"); anything else is the phrase's tail ("open opened an investigation").
+    while rest and rest[0] not in _PARTICLES and rest[0][0] == base[0]:
         irregular.append(rest.pop(0))
     tail = (" " + " ".join(rest)) if rest else ""
     out: dict[str, tuple[str, str]] = {}

@@ -105,7 +105,8 @@ _TOKEN = re.compile(
     r"|[A-Z]\.(?:[A-Z]\.)+"  # initials: J.B.
     r"|[A-Z]\.(?=\s+[A-Z])"  # a middle initial: "Charles R. Breyer"
     r"|[^\W\d_](?:[\w’'&]|[-.](?=\w))*"  # words, hyphenated words, "Sigcho-Lopez"
-    r"|\d(?:[\d,.:]*\d)?(?:st|nd|rd|th|s)?"
+    r"|\d+[^\W\d_]\w*"  # a word that starts with digits: "4th", "1980s", "4Motion"
+    r"|\d(?:[\d,.:]*\d)?"
     r"|[^\w\s]"
 )
 
@@ -253,7 +254,7 @@ _ROLE_NOUNS = _words(
     host host educator nurse doctor physician priest rabbi imam bishop attorney-general
     prosecutor defender"""
 )
-_MODIFIERS = _words(
+MODIFIERS = _words(
     """federal immigration local state city county masked armed military national police border
     several some many other more additional unidentified plainclothes uniformed heavily
     dozens hundreds thousands of numerous two three four five six seven eight nine ten
@@ -294,7 +295,6 @@ class MentionFinder:
             + "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in titles)
             + r")(?=\s+[A-Z])"
         )
-        groups = sorted(rules.groups, key=len, reverse=True)
         self.groups = PhraseIndex(rules.groups)
         self.org_heads = rules.org_heads
 
@@ -398,16 +398,16 @@ class MentionFinder:
                     continue
                 if kind == "person":
                     start = self._premodifiers(s, toks, _tok_index(toks, start))
-                role = "court" if entry.kind == "court" else None
+                arole: str | None = "court" if entry.kind == "court" else None
                 if kind == "person" and entry.role and "judge" in entry.role.lower():
-                    role = "court"
+                    arole = "court"
                 add(
                     Mention(
                         start,
                         end,
                         s[start:end],
                         kind,
-                        role=role,
+                        role=arole,
                         canonical=entry.name,
                         name=entry.name if kind == "person" else "",
                     )
@@ -488,9 +488,7 @@ class MentionFinder:
             t = toks[j]
             if _is_cap_word(t) or t.text in ("U.S.", "US") or _ORDINAL.fullmatch(t.text):
                 start = t.start
-            elif (
-                t.low in _MODIFIERS and t.low != "the" and j > 0 and toks[j - 1].text[:1].isalpha()
-            ):
+            elif t.low in MODIFIERS and t.low != "the" and j > 0 and toks[j - 1].text[:1].isalpha():
                 start = t.start  # "Transit agency spokeswoman", "county sheriff"
             elif t.low in ("of", "and", "for") and j > 0 and _is_cap_word(toks[j - 1]):
                 pass
@@ -530,7 +528,7 @@ class MentionFinder:
                 start = t.start
             elif (
                 (_is_cap_word(t) and t.low not in ("the",))
-                or t.low in _MODIFIERS
+                or t.low in MODIFIERS
                 or t.text in ("U.S.", "US")
             ):
                 if t.low == "of" and not (

@@ -124,7 +124,7 @@ def test_a_place_name_is_not_a_person() -> None:
             assert e.actor not in ("Los Angeles", "Maple Lane"), e
 
 
-# ----------------------------------------------------------------------------- in-article resolution
+# ----------------------------------------------------------------------------- resolution
 
 
 def test_a_surname_resolves_to_the_person_named_earlier() -> None:
@@ -567,7 +567,11 @@ def test_markup_remnants() -> None:
 
 
 def test_headlines_and_cut_off_sentences_are_not_reported_sentences() -> None:
-    text = "Agents arrest 40 at car wash\nAgents arrested 40 workers at a car wash on Friday.\nThe raid was the"
+    text = (
+        "Agents arrest 40 at car wash\n"
+        "Agents arrested 40 workers at a car wash on Friday.\n"
+        "The raid was the"
+    )
     assert [e.evidence for e in events(text)] == [
         "Agents arrested 40 workers at a car wash on Friday."
     ]
