@@ -38,7 +38,6 @@ from extractors import clauses, triggers  # noqa: E402
 from newsmon.profile import load_profile  # noqa: E402
 from newsmon.topic import event_extractor  # noqa: E402
 
-
 #: Parses of sentences, kept within one timed run only (cleared before each).
 _CACHES: list[dict[str, Any]] = []
 

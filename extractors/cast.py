@@ -44,6 +44,11 @@ _ORG_WORDS = frozenset(
 )
 
 
+#: The key of an unnamed group, by role: across articles, "federal agents" and
+#: "immigration agents" are one doer, and may be the agency another article names.
+GENERIC_KEYS = {"force": "unnamed agents", "crowd": "protesters", "court": "a court"}
+
+
 def _group_name(m: Mention, generic: frozenset[str]) -> str:
     """A group as the text words it, without its article; a capital that is there only
     because the sentence starts with a common word goes ("Protesters shouted" ->
@@ -192,7 +197,11 @@ class Cast:
         if m.kind == "group":
             head = m.head
             bare = _key(m.text)
-            if (head in _TITLE_HEADS or head == "justice") and len(bare.split()) <= 3:
+            if (
+                (head in _TITLE_HEADS or head == "justice")
+                and len(bare.split()) <= 3
+                and not m.qualified
+            ):
                 # "the judge", "a federal judge", "the governor": one such person named.
                 e = self.person_by_title(head)
                 if e is not None:
@@ -208,9 +217,11 @@ class Cast:
                             "org",
                             org,
                         )
-            return Actor(
-                m.text, m.canonical or bare, m.role, "group", display=_group_name(m, self.generic)
-            )
+            # Across articles one unnamed group is one doer whatever the words ("federal
+            # agents", "immigration agents"): its key is its role; an organisation's
+            # group ("ICE agents") is the organisation's.
+            key = m.canonical or GENERIC_KEYS.get(m.role or "", bare)
+            return Actor(m.text, key, m.role, "group", display=_group_name(m, self.generic))
         if m.kind == "place" and m.canonical:
             return Actor(m.text, m.canonical, "official", "org")
         return None

@@ -71,7 +71,7 @@ ROLE_OK: dict[str, frozenset[str | None]] = {
     "DEPLOY": frozenset({"force", "official", None}),
     "USE_OF_FORCE": frozenset({"force", None, "crowd"}),
     "COURT_RULING": frozenset({"court"}),
-    "LAWSUIT": frozenset({"official", None, "crowd", "force", "court"}),
+    "LAWSUIT": frozenset({"official", None, "crowd", "force"}),
     "EXECUTIVE_ORDER": frozenset({"official", None}),
     "LEGISLATION": frozenset({"official", None, "court"}),
     "PROTEST": frozenset({"crowd", "official", None}),
@@ -283,9 +283,10 @@ def subject_of(
                     if gap and gap <= {"of", "for", "with", "from", "the"}:
                         # "Lawyers for the state of Ardenne", "Officers of the X Office"
                         text = st.text[mm.start : pp_head[0].end]
+                        named = pp_head[1].kind == "org" and pp_head[1].key
                         return mm, Actor(
                             text,
-                            _plain(text),
+                            named or _plain(text),
                             actor.role,
                             "group",
                             display=actor.name + st.text[mm.end : pp_head[0].end],
@@ -446,26 +447,57 @@ def is_planned(rules: Rules, st: ParsedSentence, trig_i: int, sense: Sense) -> b
                 "future",
             )
         )
-    return any(f" {w.lower()} " in before for w in rules.plan_before)
-
-
-def clause_of(st: ParsedSentence, trig_i: int) -> str:
-    """The words of the trigger's clause (to the next clause boundary either side)."""
+    if any(f" {w.lower()} " in before for w in rules.plan_before):
+        return True
+    # "would hear arguments on Thursday and rule from the bench": the modal governs both.
     toks = st.toks
+    for k in range(trig_i - 1, max(-1, trig_i - 5), -1):
+        if toks[k].low in ("and", "or"):
+            lo = k - 1
+            while lo > 0 and k - lo < 14 and toks[lo].text not in (",", ";", ".", "—", "“", "”"):
+                lo -= 1
+            head = " " + " ".join(t.low for t in toks[lo:k]) + " "
+            return any(f" {w} " in head for w in ("will", "would", "plans to", "plan to"))
+        if toks[k].text in (",", ";"):
+            break
+    return False
+
+
+_CLAUSE_STARTS = _words("after before when while because although though until")
+
+
+def relative_spans(st: ParsedSentence) -> list[tuple[int, int]]:
+    """Character spans of the relative clauses after a comma ("..., who arrived this
+    week,"): what they say is about their antecedent, not the sentence's event."""
+    toks = st.toks
+    out = []
+    for i, t in enumerate(toks):
+        if t.low in ("who", "which", "whose") and i > 0 and toks[i - 1].text == ",":
+            j = i + 1
+            while j < len(toks) and toks[j].text not in (",", ";", ".", "—", "–"):
+                j += 1
+            out.append((t.start, toks[j - 1].end))
+    return out
+
+
+def clause_span(st: ParsedSentence, trig_i: int) -> tuple[int, int]:
+    """Character span of the trigger's clause (to the next clause boundary either side)."""
+    toks = st.toks
+    stops = _CLAUSE_STARTS
     a = trig_i
-    while (
-        a > 0
-        and toks[a - 1].text not in (";", "—", "–")
-        and toks[a - 1].low
-        not in ("after", "before", "when", "while", "because", "although", "though", "until")
-    ):
+    while a > 0 and toks[a - 1].text not in (";", "—", "–") and toks[a - 1].low not in stops:
         a -= 1
     b = trig_i
     while (
         b < len(toks) - 1
         and toks[b + 1].text not in (";", "—", "–")
-        and toks[b + 1].low
-        not in ("after", "before", "when", "while", "because", "although", "though", "until", "but")
+        and toks[b + 1].low not in stops | {"but"}
     ):
         b += 1
-    return st.text[toks[a].start : toks[b].end]
+    return toks[a].start, toks[b].end
+
+
+def clause_of(st: ParsedSentence, trig_i: int) -> str:
+    """The words of the trigger's clause (to the next clause boundary either side)."""
+    a, b = clause_span(st, trig_i)
+    return st.text[a:b]

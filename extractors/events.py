@@ -40,7 +40,7 @@ from extractors.clauses import (
     is_negated,
     quoted_spans,
 )
-from extractors.dates import parse_published
+from extractors.dates import has_coarse_time, parse_published
 from extractors.lexicon import Rules, load_rules
 from extractors.mentions import MODIFIERS, Directory, Mention, MentionFinder, tokenize
 from extractors.records import Event
@@ -198,26 +198,36 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
             drafts.append((st, d))
         if len(drafts) >= MAX_EVENTS:
             break
-    _inherit_dates([d for _, d in drafts], pub)
+    _inherit_dates(drafts, pub)
     out: list[Event] = []
     for st, d in drafts[:MAX_EVENTS]:
         out.append(_to_event(ex, st, d, dateline))
     return out
 
 
-def _inherit_dates(drafts: Sequence[Draft], pub: date | None) -> None:
+def _inherit_dates(drafts: Sequence[tuple[ParsedSentence, Draft]], pub: date | None) -> None:
     """Dates a careful reader infers. An event whose sentence gives no date happened on
     the date the article last gave (the story's day carries from sentence to sentence); a
     statement with no date and no date before it was made on the day of publication; the
-    lede's events before any date happened on the first day the article gives. Plans keep
-    only the date they name. Inferred dates say so (``extra["date_from"]``)."""
+    lede's events before any date happened on the first day the article gives. A sentence
+    that gives a time coarser than a day ("in June", "last month", "since September")
+    keeps no date: it is background, not the story's day. Plans keep only the date they
+    name. Inferred dates say so (``extra["date_from"]``)."""
+
+    def open_to_inference(st: ParsedSentence, d: Draft) -> bool:
+        return (
+            d.event_date is None
+            and d.event_type != "ANNOUNCE_PLAN"
+            and not has_coarse_time(st.text)
+        )
+
     last: str | None = None
-    for d in drafts:
+    for st, d in drafts:
         if d.event_date is not None:
             if d.event_type != "ANNOUNCE_PLAN":
                 last = d.event_date
             continue
-        if d.event_type == "ANNOUNCE_PLAN":
+        if not open_to_inference(st, d):
             continue
         if last is not None:
             d.event_date = last
@@ -225,19 +235,17 @@ def _inherit_dates(drafts: Sequence[Draft], pub: date | None) -> None:
         elif d.event_type == "STATEMENT" and pub is not None:
             d.event_date = pub.isoformat()
             d.extra["date_from"] = "published"
-    if True:
-        # The lede's events before any date: the day the article first gives.
-        first = next(
-            (d.event_date for d in drafts if d.event_date and d.event_type != "ANNOUNCE_PLAN"), None
-        )
-        for d in drafts:
-            if d.event_date is not None or d.event_type == "ANNOUNCE_PLAN":
-                if d.event_date is not None:
-                    break
-                continue
-            if first is not None:
-                d.event_date = first
-                d.extra["date_from"] = "context"
+    # The lede's events before any date: the day the article first gives.
+    first = next(
+        (d.event_date for _, d in drafts if d.event_date and d.event_type != "ANNOUNCE_PLAN"),
+        None,
+    )
+    for st, d in drafts:
+        if d.event_date is not None and d.extra.get("date_from") is None:
+            break
+        if first is not None and open_to_inference(st, d):
+            d.event_date = first
+            d.extra["date_from"] = "context"
 
 
 def _is_english(sentences: Sequence[ParsedSentence]) -> bool:
@@ -354,6 +362,7 @@ def _sentence_events(
             k
             for k, d in drafts.items()
             if d.event_type != "ANNOUNCE_PLAN"
+            and d.quantity is None  # a new figure is news of its own
             and (d.event_type, d.actor.key) in reported
             and d.trigger_start > toks[speech[0]].start
         ]:

@@ -96,8 +96,9 @@ class Rules:
     reaching: tuple[str, ...]
     not_first: frozenset[str]
     not_last: frozenset[str]
-    quantity_units: Mapping[str, tuple[str, ...]]
-    light_verbs: frozenset[str]  # every form  # event type -> units its counts have
+    quantity_units: Mapping[str, tuple[str, ...]]  # event type -> units its counts have
+    light_verbs: frozenset[str]  # every form
+    quantity_as: Mapping[str, Mapping[str, str]]  # event type -> {unit: unit it counts as}
     raw: Mapping[str, Any] = field(repr=False, compare=False, hash=False, default_factory=dict)
 
     def objects_rx(self, name: str) -> re.Pattern[str]:
@@ -335,7 +336,13 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
             for f in verb_forms(entry)
         ),
         quantity_units={
-            t: _strs(v, f"[quantities] {t}") for t, v in (raw.get("quantities") or {}).items()
+            t: _strs(v, f"[quantities] {t}")
+            for t, v in (raw.get("quantities") or {}).items()
+            if t != "as"
+        },
+        quantity_as={
+            t: {str(k): str(v) for k, v in m.items()}
+            for t, m in ((raw.get("quantities") or {}).get("as") or {}).items()
         },
         raw=raw,
     )

@@ -211,6 +211,8 @@ class Mention:
     plural: bool = False
     head: str = ""  # the head word, lower-cased ("agents", "judge")
     name: str = ""  # a person's name without title ("Sara Ellis", "Ellis")
+    #: "another judge", "a judge in Oregon": a role the text sets apart from the one named
+    qualified: bool = False
 
     @property
     def actor_text(self) -> str:
@@ -393,6 +395,7 @@ class MentionFinder:
                         role=self.rules.groups[head],
                         plural=True,
                         head=head,
+                        canonical=entry.name,  # "ICE agents" are ICE's
                     )
                     add(men)
                     continue
@@ -432,6 +435,15 @@ class MentionFinder:
                 continue
             kind_of = self.rules.groups[head]
             start = self._group_premodifiers(s, toks, gi)
+            first = _tok_at(toks, start) or gi
+            qualified = (first > 0 and toks[first - 1].low in ("another", "other", "second")) or (
+                toks[first].low in ("another", "other")
+                or (
+                    gafter + 1 < n_toks
+                    and toks[gafter].low in ("in", "from")
+                    and toks[gafter + 1].cap
+                )
+            )
             # "Lawyers for the state of Illinois", "officers with the LAPD", "members of
             # the Texas National Guard": the group of an organisation.
             men = Mention(
@@ -442,6 +454,7 @@ class MentionFinder:
                 role=kind_of,
                 plural=head.endswith("s") or head in ("police", "personnel", "military"),
                 head=head,
+                qualified=qualified,
             )
             add(men)
         # 6. Apposed names: "Mark Fleming, an attorney with ...", and bare full names.

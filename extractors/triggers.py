@@ -10,7 +10,7 @@ takes it out; an event needs a doer of a role its type allows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -22,7 +22,9 @@ from extractors.clauses import (
     NOUN_BEFORE,
     ROLE_OK,
     ParsedSentence,
+    before_text,
     by_agent,
+    clause_span,
     doer_after,
     inside,
     is_passive,
@@ -30,6 +32,7 @@ from extractors.clauses import (
     is_reduced_relative,
     mention_containing,
     mention_ending,
+    relative_spans,
     resolve,
     subject_of,
     tok_index,
@@ -88,7 +91,10 @@ def sense_ok(rules: Rules, st: ParsedSentence, trig_i: int, sense: Sense, clause
         return is_passive(st.toks, trig_i, sense)
     if n in ("legal", "operation", "weapon", "bill", "executive"):
         after = st.text[st.toks[trig_i].start :]
-        window = after[:90] if n != "legal" else clause
+        window = after[:90]
+        if n == "legal":
+            # "filed a lawsuit", "a lawsuit Illinois filed": the legal word is close.
+            window = after[:50] + " " + before_text(st, trig_i, 5)
         return _has(rules, n, window)
     if n == "judicial":
         return True  # checked on the actor
@@ -306,6 +312,17 @@ def _noun_actor(
     return None
 
 
+def _verb_between(rules: Rules, st: ParsedSentence, a: int, b: int) -> bool:
+    lo, hi = min(a, b), max(a, b)
+    toks = [t for t in st.toks if lo < t.start and t.end <= hi]
+    for t in toks[1:] if a < b else toks:
+        if rules.speech.get(t.low) == "past" or any(
+            x.tag == "past" for x in rules.senses.get(t.low, ())
+        ):
+            return True
+    return False
+
+
 def date_for(
     rules: Rules,
     st: ParsedSentence,
@@ -342,6 +359,27 @@ def date_for(
         ]
         if len(cands) > len(near_speech):
             cands = [x for x in cands if x not in near_speech]
+    # A date in the trigger's own clause ("Perry issued the order on Oct. 9"), not in a
+    # relative clause about something else ("troops who arrived this week").
+    lo, hi = clause_span(st, trig_i)
+    rel = relative_spans(st)
+    mine = [(a, b) for a, b in rel if a <= pos < b]
+    if mine:
+        lo, hi = max(lo, mine[0][0]), min(hi, mine[0][1])
+    own = [
+        x
+        for x in cands
+        if lo <= x.start and x.end <= hi and (mine or not any(a <= x.start < b for a, b in rel))
+    ]
+    if own:
+        cands = own
+    elif rel:
+        return
+    # A date beyond another verb is that verb's ("issued an order barring the troops
+    # Trump federalized on Saturday").
+    cands = [x for x in cands if x.start < pos or not _verb_between(rules, st, pos, x.start)]
+    if not cands:
+        return
     best = min(cands, key=lambda x: abs(x.start - pos) if x.start >= pos else abs(pos - x.end) + 5)
     assert best.value is not None
     d.event_date = best.value.isoformat()
@@ -359,7 +397,9 @@ def _quantity_for(rules: Rules, st: ParsedSentence, d: Draft, trig_i: int) -> No
     if not qs:
         return
     pos = st.toks[trig_i].start
-    d.quantity = min(qs, key=lambda q: abs(q.start - pos))
+    q = min(qs, key=lambda q: abs(q.start - pos))
+    unit = rules.quantity_as.get(d.event_type, {}).get(q.unit)
+    d.quantity = q if unit is None else replace(q, unit=unit)  # "1,000 people" arrested
 
 
 def _target_for(st: ParsedSentence, cast: Cast, d: Draft, trig_i: int, actor_m: Mention) -> None:
