@@ -436,7 +436,9 @@ class MentionFinder:
             kind_of = self.rules.groups[head]
             start = self._group_premodifiers(s, toks, gi)
             first = _tok_at(toks, start) or gi
-            qualified = (first > 0 and toks[first - 1].low in ("another", "other", "second")) or (
+            qualified = (
+                first > 0 and toks[first - 1].low in ("another", "other", "second", "that", "this")
+            ) or (
                 toks[first].low in ("another", "other")
                 or (
                     gafter + 1 < n_toks

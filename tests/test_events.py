@@ -156,6 +156,16 @@ def test_the_judge_stays_generic_when_two_judges_are_named() -> None:
     assert e.actor == "judge"
 
 
+def test_a_judge_the_text_sets_apart_is_not_the_judge_named() -> None:
+    text = (
+        "U.S. District Judge Paul Okafor held a hearing on Monday.\n"
+        "A federal judge in Ardenne on Saturday blocked a similar deployment.\n"
+        "That judge found the claims untethered to the facts.\n"
+    )
+    rulings = [e for e in events(text, published="2025-10-08") if e.event_type == "COURT_RULING"]
+    assert rulings and all(e.actor != "Paul Okafor" for e in rulings)
+
+
 def test_pronouns_follow_the_person_last_named_as_a_doer() -> None:
     text = (
         "Mayor Alma Whitcombe met residents on Monday.\n"
