@@ -42,6 +42,8 @@ class ActorProposal:
     part_of: str | None = None
     why_part_of: str | None = None
     merged: tuple[str, ...] = ()  # how the aliases were merged, for the comment
+    titles: tuple[str, ...] = ()  # every title the seeds give (a person)
+    derived: bool = False  # not named as such: "the <surname> administration"
 
 
 @dataclass
@@ -52,6 +54,8 @@ class _Group:
     titles: Counter[str] = field(default_factory=Counter)
     how: list[str] = field(default_factory=list)
     owners: Counter[str] = field(default_factory=Counter)
+    derived: bool = False
+    title_only: set[str] = field(default_factory=set)
 
     def add(self, m: Mention) -> None:
         self.forms[m.text] += 1
@@ -206,7 +210,9 @@ def merge_actors(mentions: Sequence[Mention], texts: Sequence[str] = ()) -> list
                 kind="person" if g.kind == "person" else _org_kind(g),
                 mentions=g.count,
                 seeds=tuple(sorted(g.seeds)),
-                role=g.titles.most_common(1)[0][0] if titled else None,
+                role=max(g.titles, key=lambda t: (g.titles[t], len(t))) if titled else None,
+                titles=tuple(g.titles),
+                derived=g.derived,
                 part_of=parent,
                 why_part_of=why,
                 merged=tuple(dict.fromkeys(g.how)),
@@ -255,7 +261,10 @@ def _merge_orgs(orgs: dict[str, _Group], mentions: Sequence[Mention]) -> list[_G
             inner.append(_strip_country(b))
         if inner:
             a = max(inner, key=len)
-            union(a, b, f'"{b}" (holds "{a}")')
+            if all(m.in_title for m in mentions if m.text == b):
+                orgs[b].forms.clear()  # "Trump Deploys National Guard": a headline's words
+            else:
+                union(a, b, f'"{b}" (holds "{a}")')
     # A one-word fragment of longer names ("Customs" from two agencies) is no actor.
     for a in names:
         fragment = len(_words(a)) == 1 and not _is_acronym(a) and find(a) == a
@@ -320,7 +329,7 @@ def _add_administrations(
             n = sum(len(re.findall(rf"\b{re.escape(form)}\b", t)) for t in texts)
             if n < MIN_MENTIONS or form in alias_owner:
                 continue
-            g = _Group("org", Counter({form: n}), set(p.seeds))
+            g = _Group("org", Counter({form: n}), set(p.seeds), derived=True)
             g.how.append(f'"{form}" ({n} times in the text)')
             groups.append(g)
             names[id(g)] = form

@@ -69,6 +69,7 @@ class Mention:
     title: str | None = None
     acronym: str | None = None
     owner: str | None = None
+    in_title: bool = False  # in the seed's headline, where names are least reliable
 
 
 def clean_name(text: str) -> str:
@@ -186,9 +187,12 @@ def _mentions_in(seed: SeedText, doc: Any) -> Iterable[Mention]:
         m = _ACRONYM_AFTER.match(text, ent.end_char)
         acronym = m.group(1).replace(".", "") if m and m.group(1) != name else None
         sent = ent.sent.text.strip()
+        head = ent.start_char < title_end
         if owner:
-            yield Mention(seed.name, owner, "ORG", ent.start_char, sent)
-        yield Mention(seed.name, name, ent.label_, ent.start_char, sent, title, acronym, owner)
+            yield Mention(seed.name, owner, "ORG", ent.start_char, sent, in_title=head)
+        yield Mention(
+            seed.name, name, ent.label_, ent.start_char, sent, title, acronym, owner, head
+        )
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,7 @@ class Inventory:
 
     mentions: tuple[Mention, ...]
     word_class: dict[str, str]
+    lemma: dict[str, str]
 
 
 def entity_inventory(seeds: Sequence[SeedText], nlp: Any = None) -> Inventory:
@@ -204,11 +209,14 @@ def entity_inventory(seeds: Sequence[SeedText], nlp: Any = None) -> Inventory:
     nlp = nlp or load_nlp()
     out: list[Mention] = []
     classes: dict[str, Counter[str]] = {}
+    lemmas: dict[str, Counter[str]] = {}
     for seed in seeds:
         doc = nlp(seed.full_text)
         out.extend(_mentions_in(seed, doc))
         for tok in doc:
             if tok.is_alpha and tok.text.islower():
                 classes.setdefault(tok.text, Counter())[tok.pos_] += 1
+                lemmas.setdefault(tok.text, Counter())[tok.lemma_.lower()] += 1
     word_class = {w: c.most_common(1)[0][0] for w, c in classes.items()}
-    return Inventory(tuple(out), word_class)
+    lemma = {w: c.most_common(1)[0][0] for w, c in lemmas.items()}
+    return Inventory(tuple(out), word_class, lemma)

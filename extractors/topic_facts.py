@@ -1,10 +1,11 @@
 """Facts to track: the figures a story keeps reporting (arrest counts, troop numbers).
 
-A unit is proposed as a tracked fact when the seeds give figures in it more than once,
-or when the story's themes name it ("troops", "arrests" among the themes: the story is
-about counting them even if the seeds have no figure yet). Units of time ("30 days") are
-no facts. Figures are read with :func:`extractors.quantities.find_quantities`, the reader
-the event extractor uses, so a fact's unit is the unit events carry.
+A unit is proposed as a tracked fact when the seeds give figures in it in more than one
+seed, or when one of the story's theme words is the unit ("troops", "arrests" among the
+themes: the story is about counting them even if the seeds have no figure yet). Units of
+time ("30 days") are no facts. Figures are read with
+:func:`extractors.quantities.find_quantities`, the reader the event extractor uses, so a
+fact's unit is the unit events carry.
 
 When the seeds' figures in a unit are mostly running totals ("more than 1,000", "topped
 1,500"), the fact only moves up and those words are its keywords: a lower figure is an
@@ -54,14 +55,14 @@ def choose_facts(seeds: Sequence[SeedText], themes: Iterable[str] = ()) -> list[
                 figures[q.unit].append((seed.name, q.text, q.qualifier))
     named: dict[str, list[str]] = defaultdict(list)
     for t in themes:
-        words = t.split()
-        u = unit_of(words[-1]) if words and words[-1].islower() else None
+        u = unit_of(t) if t.islower() and " " not in t else None
         if u is not None:
             named[u].append(t)
     out = []
     for unit in sorted(set(figures) | set(named)):
         found = figures.get(unit, [])
-        if unit in skip or (len(found) < 2 and unit not in named):
+        recurring = len(found) >= 2 and len({s for s, *_ in found}) >= min(2, len(seeds))
+        if unit in skip or not (recurring or unit in named):
             continue
         running = sorted({q for _, _, q in found if q in RUNNING})
         up = bool(found) and sum(1 for *_, q in found if q in RUNNING) * 2 > len(found)

@@ -19,9 +19,10 @@ twice, placed ``within`` another place when the text says so ("Chicago’s Pilse
 neighborhood").
 
 The *anchors* of the story are the places around home: the home town, its state, every
-seed place within :data:`METRO_KM` of home, and the gazetteer's larger towns in that
-radius (the story's suburbs, which a story moves to), unless their name is an ordinary
-English word ("Orange", "Normal").
+seed place within :data:`METRO_KM` of home, and the gazetteer's towns in that radius (the
+story's suburbs and neighbourhoods, which a story moves to), unless their name is an
+ordinary English word or name ("Orange", "Harvey") or belongs to a larger town elsewhere
+("Burbank" near Chicago is smaller than Burbank, California).
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ from extractors.topic_entities import Mention
 
 #: How far from home a place still belongs to the story's area (a metropolitan area).
 METRO_KM = 60.0
-#: Gazetteer towns of at least this population within METRO_KM are anchors too.
-SUBURB_POPULATION = 20_000
-#: A suburb whose name is this common an English word (wordfreq Zipf) is not an anchor.
-COMMON_WORD_ZIPF = 4.0
+#: Gazetteer towns of at least this population within METRO_KM are anchors too ...
+SUBURB_POPULATION = 5_000
+#: ... unless their name is this common an English word or name (wordfreq Zipf: "Harvey"
+#: 3.9, "Paramount" 3.7; "Compton" 3.4, "Evanston" 2.9 are kept) ...
+COMMON_WORD_ZIPF = 3.5
 #: The distance prior: a place this far from home is e (2.7) times less likely.
 DISTANCE_SCALE_KM = 100.0
 #: The share of place names meant anywhere, whatever the distance.
@@ -368,9 +370,10 @@ def _proposals(
 
 
 def _not_a_word(name: str) -> bool:
+    """A one-word name rare as an English word (two words seldom mean anything else)."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(name.lower(), "en") < COMMON_WORD_ZIPF
+    return " " in name or zipf_frequency(name.lower(), "en") < COMMON_WORD_ZIPF
 
 
 def _unplaced(

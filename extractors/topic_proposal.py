@@ -58,16 +58,27 @@ class Proposal:
 
 
 def seeds_label(seeds: Sequence[str], total: int) -> str:
-    """ "in 3 of 5 seeds (000, 002, 004)"."""
-    return f"in {len(seeds)} of {total} seeds ({', '.join(seeds)})"
+    """In which seeds: "in all 5 seeds", "in 2 of 5 seeds (000_d664b64a…, 004)"."""
+    if len(seeds) == total and total > 1:
+        return f"in all {total} seeds"
+    short = [s if len(s) <= 14 else s[:12] + "…" for s in seeds]
+    return f"in {len(seeds)} of {total} seeds ({', '.join(short)})"
+
+
+def n_mentions(n: int) -> str:
+    return f"{n} mention" + ("" if n == 1 else "s")
+
+
+def _names_place(text: str, places: set[str]) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in places)
 
 
 def _local(actor: ActorProposal, anchor_places: set[str]) -> bool:
-    """A person whose title names a place of the story's area ("Chicago Mayor")."""
-    role = actor.role or ""
-    return actor.kind == "person" and any(
-        re.search(rf"(?<!\w){re.escape(p)}(?!\w)", role) for p in anchor_places
-    )
+    """A person whose title names a place of the story's area ("Chicago Mayor"), or a
+    body whose name does ("Chicago Police Department")."""
+    if actor.kind == "person":
+        return any(_names_place(t, anchor_places) for t in actor.titles)
+    return _names_place(actor.name, anchor_places)
 
 
 def _anchors(
@@ -83,15 +94,15 @@ def _anchors(
     for p in places:
         if not p.anchor:
             continue
-        why = f"{p.mentions} mentions {seeds_label(p.seeds, n)}; {p.why}"
+        why = f"{n_mentions(p.mentions)} {seeds_label(p.seeds, n)}; {p.why}"
         out.append(Anchor(p.name, why))
         out.extend(Anchor(a, f"another name of {p.name}") for a in p.aliases if len(a) > 3)
     if suburbs and home is not None:
         for name, pop, km in suburbs:
             out.append(Anchor(name, f"gazetteer: population {pop:,}, {km:.0f} km from {home.name}"))
-    local = set()
+    local = {a.name for a in actors if _local(a, area)}
     for a in actors:
-        if not _local(a, area) or len(a.seeds) < min(2, n):
+        if a.kind != "person" or a.name not in local or len(a.seeds) < min(2, n):
             continue
         surname = a.name.split()[-1]
         term = surname if zipf(surname) < RARE_NAME_ZIPF else a.name
@@ -104,7 +115,7 @@ def _anchors(
         if m.label == "NORP" and any(m.text.startswith(p) and m.text != p for p in area):
             demonyms[m.text] = demonyms.get(m.text, 0) + 1
     out.extend(
-        Anchor(d, f"the people of the story's place ({c} mentions)") for d, c in demonyms.items()
+        Anchor(d, f"the people of the story's place ({n_mentions(c)})") for d, c in demonyms.items()
     )
     unique: dict[str, Anchor] = {}
     for anchor in out:
@@ -118,7 +129,7 @@ def _name_themes(
     """Bodies and rarely-named people, not local: weighed as themes."""
     out: list[tuple[str, int, Sequence[str]]] = []
     for a in actors:
-        if a.name in local:
+        if a.name in local or a.derived:
             continue
         if a.kind == "person":
             surname = a.name.split()[-1]
@@ -167,6 +178,7 @@ def propose(
         names=_name_themes(actors, local),
         exclude=[a.term for a in anchors],
         word_class=inv.word_class,
+        lemma=inv.lemma,
     )
     facts = choose_facts(seeds, [t.term for t in themes])
     return Proposal(

@@ -8,9 +8,11 @@ word as frequent there as anywhere says nothing.
 
 Candidates are lower-case words and two-word phrases ("immigration enforcement",
 "federal agents") of the seeds, spread over at least :data:`MIN_SEEDS` seeds (one seed's
-pet word is no theme), plus the names of the organisations and people the story is
-about that are not tied to its place (those are anchors). A word that is nearly always
-part of a chosen phrase gives way to the phrase ("guard" to "national guard").
+pet word is no theme unless it is both frequent there and very rare in English), plus
+the names of the organisations and people the story is about that are not tied to its
+place (those are anchors). A word that is nearly always part of a chosen phrase gives way
+to the phrase ("guard" to "national guard"); a chosen word brings the other forms of it
+the seeds use ("raid": "raids", "raided").
 
 Pure: no network, no database.
 """
@@ -25,12 +27,16 @@ from dataclasses import dataclass
 
 from extractors.topic_entities import rules
 
-#: A theme appears in at least this many seeds (and in two when there are fewer).
+#: A theme appears in at least this many seeds ...
 MIN_SEEDS = 2
-#: ... at least this many times in all ...
+#: ... at least this many times in all (twice when the seeds are shorter than
+#: :data:`SHORT_SEEDS` words) ...
 MIN_COUNT = 3
+SHORT_SEEDS = 2000
 #: ... at least this many times (natural log) more often than in ordinary English ...
 MIN_KEYNESS = 3.0
+#: ... or, in one seed only, MIN_COUNT times and this much more often (e^5: 150x).
+ONE_SEED_KEYNESS = 5.0
 #: ... and is no everyday word (wordfreq Zipf: "said" 6.2, "federal" 5.1, "troops" 4.6).
 MAX_ZIPF = 5.0
 #: How many words and phrases to propose (names come on top).
@@ -55,6 +61,30 @@ class ThemeProposal:
     keyness: float  # natural log of (frequency in the seeds / frequency in English)
     zipf: float
     source: str  # word | phrase | name
+
+
+def _other_forms(
+    chosen: Sequence[ThemeProposal],
+    counts: Counter[str],
+    where: dict[str, set[str]],
+    lower: Counter[str],
+    lemma: Mapping[str, str] | None,
+) -> list[ThemeProposal]:
+    """The seeds' other forms of the chosen single words (same lemma: "raids", "raided")."""
+    if not lemma:
+        return []
+    have = {t.term for t in chosen}
+    base = {lemma.get(t.term, t.term): t for t in chosen if t.source == "word"}
+    out = []
+    for word in sorted(lower):
+        t = base.get(lemma.get(word, ""))
+        if t is None or word in have or _stop(word) or lower[word] * 2 < counts[word]:
+            continue
+        seeds = tuple(sorted(where[word]))
+        form = f"form of {t.term}"
+        out.append(ThemeProposal(word, counts[word], seeds, t.keyness, zipf(word), form))
+        have.add(word)
+    return out
 
 
 def _inside_phrase(t: ThemeProposal, chosen: Sequence[ThemeProposal]) -> bool:
@@ -118,6 +148,7 @@ def choose_themes(
     names: Sequence[tuple[str, int, Sequence[str]]] = (),
     exclude: Sequence[str] = (),
     word_class: Mapping[str, str] | None = None,
+    lemma: Mapping[str, str] | None = None,
 ) -> list[ThemeProposal]:
     """Themes for seeds given as ``(seed name, text)``.
 
@@ -125,14 +156,20 @@ def choose_themes(
     (not its local ones), weighed like words. ``exclude``: words never to propose (the
     anchors, which pin the place down instead). ``word_class``: each lower-case word's
     usual part of speech in the seeds (``NOUN``, ``VERB``, ``ADJ``...); a word alone must
-    be a noun or a verb ("militarized" only within "militarized immigration")."""
+    be a noun or a verb ("militarized" only within "militarized immigration"). ``lemma``:
+    each lower-case word's lemma, to add the other forms of a chosen word."""
     counts, where, total, lower = count_terms(texts)
-    min_seeds = min(MIN_SEEDS, len(texts))
+    min_count = MIN_COUNT if total >= SHORT_SEEDS else 2
+
+    def enough(n: int, seeds: int, key: float) -> bool:
+        spread = seeds >= min(MIN_SEEDS, len(texts)) and n >= min_count
+        return key >= MIN_KEYNESS and (spread or (n >= MIN_COUNT and key >= ONE_SEED_KEYNESS))
+
     banned = {e.casefold() for e in exclude} | set(rules()["themes"]["news_words"])
     words: list[ThemeProposal] = []
     for term, n in counts.items():
         parts = term.split()
-        if n < MIN_COUNT or len(where[term]) < min_seeds or term in banned:
+        if n < min_count or term in banned:
             continue
         if any(lower[p] * 2 < counts[p] or _stop(p) or p in banned for p in parts):
             continue  # a name ("Guard" in "National Guard"), a function word, an anchor
@@ -140,7 +177,7 @@ def choose_themes(
             continue
         z = zipf(term)
         key = math.log(n / total / _frequency(term))
-        if z > MAX_ZIPF or key < MIN_KEYNESS:
+        if z > MAX_ZIPF or not enough(n, len(where[term]), key):
             continue
         src = "phrase" if len(parts) > 1 else "word"
         # A phrase must be a phrase: together more often than chance would put its words.
@@ -156,13 +193,14 @@ def choose_themes(
             chosen.append(t)
     # Phrases chosen after their own word take its place when they hold most of it.
     chosen = [t for t in chosen if not _inside_phrase(t, chosen)]
+    chosen += _other_forms(chosen, counts, where, lower, lemma)
     for name, n, seeds in names:
-        if len(set(seeds)) < min_seeds or name.casefold() in banned:
+        if name.casefold() in banned:
             continue
         # An acronym matches in capitals only: "ICE" is not as common as "ice".
         background = ACRONYM_FREQUENCY if _acronym(name) else _frequency(name)
         key = math.log(n / total / background)
-        if key >= MIN_KEYNESS:
+        if enough(n, len(set(seeds)), key):
             chosen.append(
                 ThemeProposal(name, n, tuple(sorted(seeds)), round(key, 2), zipf(name), "name")
             )
