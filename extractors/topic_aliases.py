@@ -117,11 +117,13 @@ def _contains(long: str, short: str) -> bool:
 
 
 def _is_media(name: str, sentences: Iterable[str]) -> bool:
-    """A news outlet: a media word in its name, or the text cites it as a source."""
+    """A news outlet or a platform: a media word in its name, or the text cites it as a
+    source ("told CNN", "posted on Truth Social")."""
     if any(_contains(f" {name} ", w) for w in rules()["names"]["media_words"]):
         return True
     cited = re.compile(
-        r"(?:\btold|according to|statement to|interview with|reported by|spoke (?:to|with))"
+        r"(?:\btold|according to|statement to|interview with|reported by|spoke (?:to|with)"
+        r"|(?:posted|wrote|post|posts|posting) on)"
         rf"\s+(?:the\s+)?{re.escape(name)}\b"
     )
     said = sum(1 for s in sentences if name in s)

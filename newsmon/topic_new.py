@@ -66,8 +66,11 @@ def _from_html(name: str, html: bytes, url: str) -> SeedFile:
     except ExtractionError as exc:
         raise SeedError(f"{name}: {exc}") from None
     title = (art.title or "").strip()
+    body = art.text
+    if title and body.startswith(title):  # the page's own headline atop its text
+        body = body[len(title) :].lstrip()
     head = f" date {art.published[:10]} " if art.published else ""
-    text = f"{head}{title}\n\n{art.text}\n" if title else f"{head}{art.text}\n"
+    text = f"{head}{title}\n\n{body}\n" if title else f"{head}{body}\n"
     return _from_text(Path(name).with_suffix(".txt").name, text)
 
 
