@@ -106,10 +106,9 @@ def _anchors(
             continue
         surname = a.name.split()[-1]
         term = surname if zipf(surname) < RARE_NAME_ZIPF else a.name
-        out.append(
-            Anchor(term, f"{a.role} {a.name}: {a.mentions} mentions {seeds_label(a.seeds, n)}")
-        )
-        local.add(a.name)
+        title = max(a.titles, key=lambda t: (_names_place(t, area), len(t)))
+        why = f"{title} {a.name}: {n_mentions(a.mentions)} {seeds_label(a.seeds, n)}"
+        out.append(Anchor(term, why))
     demonyms: dict[str, int] = {}
     for m in mentions:
         if m.label == "NORP" and any(m.text.startswith(p) and m.text != p for p in area):
