@@ -192,7 +192,12 @@ def _topic_id(out: Path) -> str:
 
 @click.group("topic")
 def topic_command() -> None:
-    """Topic profiles: propose one for a new story from a few articles."""
+    """Topic profiles: propose one for a new story from a few articles.
+
+    Example:
+
+        newsmon topic new --seeds my-seeds/ --out my-story.toml --name "My story"
+    """
 
 
 @topic_command.command("new")
