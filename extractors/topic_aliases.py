@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.topic_entities import Mention, rules
 
@@ -55,7 +55,6 @@ class _Group:
     how: list[str] = field(default_factory=list)
     owners: Counter[str] = field(default_factory=Counter)
     derived: bool = False
-    title_only: set[str] = field(default_factory=set)
 
     def add(self, m: Mention) -> None:
         self.forms[m.text] += 1
@@ -65,13 +64,12 @@ class _Group:
         if m.owner:
             self.owners[m.owner] += 1
 
-    def absorb(self, other: _Group, how: str) -> None:
+    def absorb(self, other: _Group) -> None:
         self.forms.update(other.forms)
         self.seeds |= other.seeds
         self.titles.update(other.titles)
         self.owners.update(other.owners)
         self.how.extend(other.how)
-        self.how.append(how)
 
     @property
     def count(self) -> int:
@@ -280,8 +278,7 @@ def _merge_orgs(orgs: dict[str, _Group], mentions: Sequence[Mention]) -> list[_G
     for n in orgs:
         r = find(n)
         if r != n:
-            roots[r].absorb(orgs[n], "")
-            roots[r].how[:] = [h for h in roots[r].how if h]
+            roots[r].absorb(orgs[n])
     return [g for g in roots.values() if g.count]
 
 
@@ -382,7 +379,8 @@ def _part_of(
 
 
 def _no_cycles(actors: list[ActorProposal]) -> list[ActorProposal]:
-    """Drop a ``part_of`` that would go round in a circle (the less mentioned one)."""
+    """Drop a ``part_of`` that would go round in a circle (the less mentioned one's) or
+    names an actor not proposed."""
     parent = {a.name: a.part_of for a in actors}
     out = []
     for a in sorted(actors, key=lambda a: -a.mentions):
@@ -390,15 +388,8 @@ def _no_cycles(actors: list[ActorProposal]) -> list[ActorProposal]:
         while at is not None and at not in seen:
             seen.add(at)
             at = parent.get(at)
-        if at is not None:
+        if at is not None or (a.part_of is not None and a.part_of not in parent):
             parent[a.name] = None
-            a = ActorProposal(**{**a.__dict__, "part_of": None, "why_part_of": None})
+            a = replace(a, part_of=None, why_part_of=None)
         out.append(a)
-    known = {a.name for a in out}
-    out = [
-        a
-        if a.part_of is None or a.part_of in known
-        else ActorProposal(**{**a.__dict__, "part_of": None, "why_part_of": None})
-        for a in out
-    ]
     return sorted(out, key=lambda a: (-a.mentions, a.name))

@@ -309,51 +309,38 @@ def _proposals(
     by_id: dict[str, list[str]] = defaultdict(list)
     for f, c in chosen.items():
         by_id[c.id].append(f)
-    seen_names: dict[str, str] = {}
-    out: list[PlaceProposal] = []
     home_state = f"US.{home.state}" if home and home.country == "US" else None
+    groups = []
     for forms in by_id.values():
         c = chosen[forms[0]]
         if home is not None and c.kind == "country" and c.country == home.country:
             continue  # the home country says nothing about where
-        ms = [m for f in forms for m in names[f]]
         counts = Counter({f: len(names[f]) for f in forms})
         name = c.name if c.name in counts else max(counts, key=lambda f: (counts[f], -len(f)))
-        seen_names[c.id] = name
+        groups.append((c, name, counts))
+    state_place = {c.state: name for c, name, _ in groups if c.kind == "state"}
+    placed: list[PlaceProposal] = []
+    for c, name, counts in groups:
+        ms = [m for f in counts for m in names[f]]
         near = home is not None and c.kind == "city" and c.distance(home) <= METRO_KM
-        anchor = c.id in ((home.id if home else ""), home_state) or near
-        how = (
-            f"{c.name}"
-            + (f", {c.state}" if c.state and c.kind == "city" else "")
-            + f", {c.country}"
-        )
+        where = f"{c.name}" + (f", {c.state}" if c.state and c.kind == "city" else "")
         dist = f", {c.distance(home):.0f} km from {home.name}" if home and c.id != home.id else ""
-        why = f"gazetteer: {how} ({c.kind}, population {c.population:,}{dist})"
-        out.append(
+        placed.append(
             PlaceProposal(
                 name=name,
-                aliases=tuple(sorted({f for f in forms if f != name}, key=lambda f: -counts[f])),
+                aliases=tuple(sorted(set(counts) - {name}, key=lambda f: -counts[f])),
                 kind=c.kind,
                 lat=c.lat,
                 lon=c.lon,
                 mentions=len(ms),
                 seeds=tuple(sorted({m.seed for m in ms})),
-                why=why,
-                anchor=anchor,
+                why=f"gazetteer: {where}, {c.country} ({c.kind}, "
+                f"population {c.population:,}{dist})",
+                within=state_place.get(c.state) if c.kind == "city" else None,
+                anchor=c.id in ((home.id if home else ""), home_state) or near,
                 population=c.population,
             )
         )
-    ids = {seen_names[cid]: cid for cid in seen_names}
-    state_place = {
-        chosen[by_id[cid][0]].state: n
-        for n, cid in ids.items()
-        if chosen[by_id[cid][0]].kind == "state"
-    }
-    placed = []
-    for p in out:
-        c = chosen[by_id[ids[p.name]][0]]
-        within = state_place.get(c.state) if c.kind == "city" else None
-        placed.append(PlaceProposal(**{**p.__dict__, "within": within}))
     placed.extend(_unplaced(names, chosen, placed))
     suburbs: tuple[tuple[str, int, float], ...] = ()
     if home is not None:
