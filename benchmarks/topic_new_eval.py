@@ -13,7 +13,7 @@ into a temporary folder, and scored with the corpus's ``score.py``:
 
 - relevance precision and recall (the relevance model of the profile, as the pipeline
   scores a cleaned article: :func:`extractors.relevance.score` on title and text);
-- events type+actor precision, recall, F1 of :func:`extractors.events.extract_events`
+- events type+actor precision, recall, F1 of :func:`newsmon.topic.event_extractor`
   with the profile, run on every item (so the figure measures the profile's effect on the
   extractor, not relevance's).
 
@@ -90,17 +90,17 @@ def generate(seed_dir: Path, out: Path, story: str) -> tuple[Path, float]:
 
 
 def predictions(profile_path: Path, items: Sequence[Item]) -> list[dict[str, Any]]:
-    from extractors.events import extract_events
     from extractors.relevance import score
     from newsmon.profile import load_profile
-    from newsmon.topic import relevance_model
+    from newsmon.topic import event_extractor, relevance_model
 
     profile = load_profile(profile_path)
     model = relevance_model(profile)
+    extractor = event_extractor(profile)
     out = []
     for it in items:
         r = score(it.text, it.title, model)
-        events = extract_events(it.text, published=it.published, profile=profile)
+        events = extractor.extract(it.text, published=it.published)
         out.append(
             {
                 "id": it.id,

@@ -117,15 +117,16 @@ def fact_event_types(
     carry a figure in it (most frequent first)."""
     import tomllib
 
-    from extractors.events import extract_events
     from newsmon.profile import profile_from_dict
+    from newsmon.topic import event_extractor
 
     raw = tomllib.loads(profile_text)
     raw["topic"]["seeds"] = []  # not copied yet; the extractor does not read them
     profile = profile_from_dict(raw, path)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
+    extractor = event_extractor(profile)
     for s in seeds:
-        for ev in extract_events(s.text, published=s.published, profile=profile):
+        for ev in extractor.extract(s.text, published=s.published):
             if ev.quantity_unit:
                 by = counts[ev.quantity_unit]
                 by[ev.event_type] = by.get(ev.event_type, 0) + 1
