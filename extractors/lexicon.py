@@ -57,7 +57,9 @@ class Sense:
 @dataclass(frozen=True)
 class Additions:
     """Words a topic profile adds to the shipped rules: ``triggers`` maps an event type to
-    verbs or nouns (same notation as the rules file), the other fields add doers."""
+    verbs or nouns (same notation as the rules file), ``units`` a unit of counts to its
+    words ("strikers": ["strikers", "dockworkers"]; counts in it go with every event type
+    and can be tracked as facts), the other fields add doers."""
 
     triggers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     nouns: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -66,6 +68,7 @@ class Additions:
     crowd: tuple[str, ...] = ()
     official: tuple[str, ...] = ()
     org_heads: tuple[str, ...] = ()
+    units: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,6 +273,9 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
             continue
         for w in _strs(words, f"[units] {canon}"):
             units[w.lower()] = canon
+    for canon, words in add.units:
+        for w in (canon, *words):
+            units.setdefault(w.lower(), canon)
 
     objects = {
         k: frozenset(w.lower() for w in _strs(v, f"[objects] {k}"))
@@ -336,8 +342,11 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
             for f in verb_forms(entry)
         ),
         quantity_units={
-            t: _strs(v, f"[quantities] {t}")
-            for t, v in (raw.get("quantities") or {}).items()
+            t: (*_strs(v, f"[quantities] {t}"), *(canon for canon, _ in add.units))
+            for t, v in {
+                **{t: [] for t in EVENT_TYPES if add.units},
+                **(raw.get("quantities") or {}),
+            }.items()
             if t != "as"
         },
         quantity_as={
@@ -362,6 +371,7 @@ def _additions_json(add: Additions) -> dict[str, Any]:
         "crowd": list(add.crowd),
         "official": list(add.official),
         "org_heads": list(add.org_heads),
+        "units": [list(u) for u in add.units],
     }
 
 
@@ -382,7 +392,7 @@ def additions_from_mapping(section: Mapping[str, Any] | None, where: str = "[eve
         return Additions()
     if not isinstance(section, Mapping):
         raise RulesError(f"{where} must be a table")
-    known = {"triggers", "nouns", "titles", "force", "crowd", "official", "org_heads"}
+    known = {"triggers", "nouns", "titles", "force", "crowd", "official", "org_heads", "units"}
     unknown = sorted(set(section) - known)
     if unknown:
         raise RulesError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
@@ -406,7 +416,16 @@ def additions_from_mapping(section: Mapping[str, Any] | None, where: str = "[eve
         crowd=_strs(section.get("crowd"), f"{where} crowd"),
         official=_strs(section.get("official"), f"{where} official"),
         org_heads=_strs(section.get("org_heads"), f"{where} org_heads"),
+        units=_units(section.get("units"), f"{where} units"),
     )
+
+
+def _units(value: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise RulesError(f"{where} must be a table of unit = [words]")
+    return tuple((str(k), _strs(v, f"{where}.{k}")) for k, v in sorted(value.items()))
 
 
 def words_in(text: str, words: Iterable[str]) -> bool:

@@ -656,3 +656,18 @@ def test_benchmark_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "fiction all:" in out and "dates" in out
     (line,) = [x for x in out.splitlines() if x.startswith("on 3 throughput-benchmark articles")]
     assert "ms CPU per article" in line and "trafilatura's default cleaning" in line
+
+
+def test_a_profile_adds_units_its_counts_are_read_in() -> None:
+    sentence = "Police arrested 40 strikers outside the port on Monday."
+    e = only(sentence, published="2025-09-02", etype="ARREST_RAID")
+    assert e.quantity_unit != "strikers"
+    from extractors.events import Extractor
+    from extractors.mentions import Directory
+
+    add = additions_from_mapping({"units": {"strikers": ["striker", "dockworkers"]}})
+    ex = Extractor(load_rules(add), Directory())
+    (e,) = [
+        x for x in ex.extract(sentence, published="2025-09-02") if x.event_type == "ARREST_RAID"
+    ]
+    assert (e.quantity_value, e.quantity_unit) == (40, "strikers")
