@@ -600,10 +600,27 @@ def new_event_types(profile: TopicProfile) -> frozenset[str]:
 
 
 def _alertable(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Only an event that can be told as who did what is worth a ping: a report with
-    nobody doing it ("arrested"), a pronoun for a doer or a bare trigger word stays in
-    the event log, searchable, without an alert (:func:`headline_ok`)."""
-    return any(headline_ok(e) for e in events)
+    """Only an event that can be told as who did what, and on what day, is worth a
+    ping. A report with nobody doing it ("arrested"), a pronoun for a doer or a bare
+    trigger word (:func:`headline_ok`), and "protesters have gathered outside the
+    facility" or "Perry later extended the order", with no day of their own (a day
+    inferred from the article's context does not count), stay in the event log,
+    searchable, without an alert: a report of something new says when it happened."""
+    return any(_writable(e) for e in events)
+
+
+def _writable(e: Mapping[str, Any]) -> bool:
+    return headline_ok(e) and _dated_by_its_sentence(e)
+
+
+def _dated_by_its_sentence(e: Mapping[str, Any]) -> bool:
+    if not e.get("event_date"):
+        return False
+    try:
+        extra = json.loads(e.get("extra") or "{}")
+    except (TypeError, ValueError):
+        extra = {}
+    return not (isinstance(extra, dict) and extra.get("date_from"))
 
 
 def new_event_alerts(
@@ -631,7 +648,7 @@ def new_event_alerts(
         first = min(
             events,
             key=lambda e: (
-                not headline_ok(e),
+                not _writable(e),
                 e.get("article_status") == "seed",
                 e.get("article_published") or "~",
                 e["id"],

@@ -1,4 +1,5 @@
-"""Models built once per topic profile (cached): the relevance model and its seeds."""
+"""Models built once per topic profile (cached): the relevance model and its seeds, the
+event extractor with the profile's words and names."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors import gazetteer
+from extractors.events import Extractor
+from extractors.lexicon import load_rules
+from extractors.mentions import Directory, DirectoryEntry
 from extractors.relevance import RelevanceModel, build_model
 from extractors.seeds import parse_seed
 from newsmon.profile import TopicProfile
@@ -80,3 +84,18 @@ def relevance_model(profile: TopicProfile) -> RelevanceModel:
         start=profile.start,
         core_themes=r.core_themes,
     )
+
+
+def directory(profile: TopicProfile) -> Directory:
+    """What the profile knows of names: actors and places with their aliases."""
+    return Directory(
+        actors=tuple(DirectoryEntry(a.name, a.kind, a.aliases, a.role) for a in profile.actors),
+        places=tuple(DirectoryEntry(p.name, p.kind, p.aliases) for p in profile.places),
+    )
+
+
+@lru_cache(maxsize=8)
+def event_extractor(profile: TopicProfile) -> Extractor:
+    """The event extractor for a profile: the shipped rules plus the profile's words,
+    and its names for normalising actors and places."""
+    return Extractor(load_rules(profile.events), directory(profile))
