@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.cast import Actor, Cast
 from extractors.dates import DateMention
@@ -408,19 +409,32 @@ def before_text(st: ParsedSentence, tok_i: int, words: int = 5) -> str:
     return " ".join(t.low for t in st.toks[a:tok_i])
 
 
+#: Negation cues that do not take a ruling out: a court declining to act has ruled.
+_RULING_NEGATION_OK = frozenset(("declined to", "refused to", "from", "prevent", "stop"))
+
+
+@lru_cache(maxsize=16)
+def _negation_cues(rules: Rules, ruling: bool) -> tuple[tuple[str, ...], ...]:
+    cues = [
+        tuple(w.lower().split())
+        for w in rules.negation_before
+        if not (ruling and w in _RULING_NEGATION_OK)
+    ]
+    return tuple(c for c in cues if c)
+
+
 def is_negated(rules: Rules, st: ParsedSentence, trig_i: int, sense: Sense) -> bool:
-    before = " " + before_text(st, trig_i, 4) + " "
-    for w in rules.negation_before:
-        if sense.event_type == "COURT_RULING" and w in (
-            "declined to",
-            "refused to",
-            "from",
-            "prevent",
-            "stop",
+    """A negation, a hypothetical or a habit in the four words before the trigger ("did
+    not arrest", "could deploy", "have repeatedly used")."""
+    before = [t.low for t in st.toks[max(0, trig_i - 4) : trig_i]]
+    if not before:
+        return False
+    words = set(before)
+    for cue in _negation_cues(rules, sense.event_type == "COURT_RULING"):
+        if cue[0] in words and (
+            len(cue) == 1
+            or any(before[k : k + len(cue)] == list(cue) for k in range(len(before)))
         ):
-            continue  # a court declining to act has ruled
-        if f" {w.lower()} " in before:
-            # "not only", "no longer" still report; keep it simple: any negation cue
             return True
     return False
 

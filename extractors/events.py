@@ -35,7 +35,6 @@ from extractors.cast import Cast
 from extractors.clauses import (
     DISSENT,
     ParsedSentence,
-    clause_of,
     inside,
     is_negated,
     quoted_spans,
@@ -189,10 +188,11 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
         reported.update((d.event_type, d.actor.key) for d in found)
         for d in found:
             if d.event_type == "STATEMENT":
-                mode = __import__("os").environ.get("SD", "quote")
+                # One statement per speaker per point: a quotation that opens the
+                # sentence, by a speaker who has spoken already, continues that point.
                 key = d.actor.key
                 quote_first = st.text.lstrip()[:1] in _QUOTE_OPEN + "”"
-                if key in said and (mode == "all" or (mode == "quote" and quote_first)):
+                if key in said and quote_first:
                     continue
                 said.add(key)
             drafts.append((st, d))
@@ -326,14 +326,13 @@ def _sentence_events(
         if toks[trig_i].cap and trig_i > 0:
             continue  # "Court of Appeals", "Operation X": part of a name
         senses = rules.senses.get(form, ())
-        clause = clause_of(st, trig_i)
         # Most specific sense first: a judge's order is a ruling, troops ordered are a
         # deployment.
         ordered = sorted(senses, key=lambda x: (x.needs is None, x.needs != "judicial"))
         for sense in ordered:
             if sense.event_type in drafts:
                 continue
-            if not sense_ok(rules, st, trig_i, sense, clause):
+            if not sense_ok(rules, st, trig_i, sense):
                 continue
             if is_negated(rules, st, trig_i, sense):
                 break

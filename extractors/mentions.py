@@ -155,14 +155,15 @@ class PhraseIndex:
 
     def find(self, toks: Sequence[Token]) -> list[tuple[int, int, str]]:
         out = []
-        i = 0
-        while i < len(toks):
+        firsts = self.by_first
+        after = 0
+        for i in [k for k, t in enumerate(toks) if t.low in firsts]:
+            if i < after:
+                continue
             got = self.at(toks, i)
             if got is not None:
                 out.append((i, got[0], got[1]))
-                i = got[0]
-            else:
-                i += 1
+                after = got[0]
         return out
 
 
@@ -571,14 +572,20 @@ class MentionFinder:
         return start
 
     def _orgs(self, s: str, toks: Sequence[Token]) -> Iterable[Mention]:
-        i = 0
         n = len(toks)
-        while i < n:
+        starts = [k for k, t in enumerate(toks) if t.cap or t.text[:1].isdigit()]
+        nxt = 0
+        last_end = 0
+        while nxt < len(starts):
+            i = starts[nxt]
+            nxt += 1
+            if i < last_end:
+                continue
             t = toks[i]
             # Acronyms: HSI, FBI, ACLU (not "U.S.", not a sentence in capitals).
             if t.text in _MEDIA and not (i + 1 < n and toks[i + 1].cap):
                 yield Mention(t.start, t.end, t.text, "org", role="media", head=t.low)
-                i += 1
+                last_end = i + 1
                 continue
             if _ACRONYM.fullmatch(t.text) and t.text not in (
                 "US",
@@ -596,14 +603,14 @@ class MentionFinder:
             ):
                 role = "media" if t.text in _MEDIA else None
                 yield Mention(t.start, t.end, t.text, "org", role=role, head=t.low)
-                i += 1
+                last_end = i + 1
                 continue
             if not (
                 _is_cap_word(t)
                 or t.text in ("U.S.", "US")
                 or (_ORDINAL.fullmatch(t.text) and i + 1 < n and toks[i + 1].cap)
             ):
-                i += 1
+                last_end = i + 1
                 continue
             if (
                 t.low in self.rules.groups
@@ -651,14 +658,23 @@ class MentionFinder:
                 if any(tk.text in self.rules.force_orgs for tk in run):
                     role = role or "force"
                 yield Mention(run[0].start, run[-1].end, text, "org", role=role, head=run[-1].low)
-                i = last_cap + 1
+                last_end = last_cap + 1
                 continue
-            i = last_cap + 1
+            last_end = last_cap + 1
 
     def _bare_names(self, s: str, toks: Sequence[Token]) -> Iterable[Mention]:
-        i = 0
         n = len(toks)
+        caps = [k for k, t in enumerate(toks) if t.cap]
+        if len(caps) < 2:
+            return
+        i = 0
         while i < n:
+            if not caps or caps[0] < i:
+                while caps and caps[0] < i:
+                    caps.pop(0)
+                if not caps:
+                    return
+            i = caps.pop(0)
             t = toks[i]
             if not _is_cap_word(t):
                 i += 1

@@ -36,7 +36,7 @@ def find_speaker(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Men
     s = st.text
     toks = st.toks
     # "according to X"
-    am = re.search(r"\b[Aa]ccording to\s+", s)
+    am = re.search(r"\b[Aa]ccording to\s+", s) if "ccording" in s else None
     if am and not inside(am.start(), st.quotes):
         k = tok_index(toks, am.end())
         got = doer_after(st, cast, k, 4, stop=(",",))
@@ -45,14 +45,13 @@ def find_speaker(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Men
         if got is not None and got[1].role != "media":
             cast.saw(*got)
             return k, got[0], got[1]
-    for m in rules.speech_rx.finditer(s):
-        if inside(m.start(), st.quotes):
+    for vi, t in enumerate(toks):
+        tag = rules.speech.get(t.text)  # as written: "Said" opening a sentence is a name
+        if tag is None or inside(t.start, st.quotes):
             continue
-        vi = tok_index(toks, m.start())
-        tag = rules.speech.get(m.group().lower(), "base")
         if tag == "ing" and vi > 0 and toks[vi - 1].text == ",":
             continue  # "..., saying" continues a clause whose verb was seen
-        low = m.group().lower()
+        low = t.low
         if low in ("call", "called", "calls") and vi + 1 < len(toks) and toks[vi + 1].low == "up":
             continue
         if low in ("told", "tell", "tells", "telling") and _told_a_party(st, cast, vi):

@@ -81,7 +81,7 @@ def _has(rules: Rules, name: str, s: str) -> bool:
     return _rx(rules, name).search(s) is not None
 
 
-def sense_ok(rules: Rules, st: ParsedSentence, trig_i: int, sense: Sense, clause: str) -> bool:
+def sense_ok(rules: Rules, st: ParsedSentence, trig_i: int, sense: Sense) -> bool:
     n = sense.needs
     if n is None:
         return True
