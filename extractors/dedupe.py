@@ -370,3 +370,31 @@ def text_diff(old_text: str, new_text: str, max_lines: int = 20) -> str:
         kept.append(f"... ({len(lines) - len(kept)} more diff lines)")
         lines = kept
     return "\n".join(lines)
+
+
+#: Sentences shorter than this many words are not compared by :func:`cut_of`.
+CUT_MIN_WORDS = 4
+
+
+def cut_of(old_text: str, new_text: str) -> str | None:
+    """Whether one text is only a longer or shorter cut of the other: ``"longer"`` when
+    ``new_text`` keeps every sentence of ``old_text`` and adds some (the full article
+    after its trimmed AMP copy), ``"shorter"`` when it keeps only some of them (a trimmed
+    copy after the full text), None otherwise (a sentence was changed: a rewrite).
+
+    Sentences are compared normalised (case, quotes, dashes, whitespace); the last
+    sentence of the shorter text may stop short (an excerpt cut mid-sentence).
+    """
+    old = [normalize_text(s) for s in sentences(old_text) if len(s.split()) >= CUT_MIN_WORDS]
+    new = [normalize_text(s) for s in sentences(new_text) if len(s.split()) >= CUT_MIN_WORDS]
+    if not old or not new or len(old) == len(new):
+        return None
+    short, long_ = (old, new) if len(old) < len(new) else (new, old)
+    have = set(long_)
+    for i, s in enumerate(short):
+        if s in have:
+            continue
+        last = i == len(short) - 1
+        if not (last and any(x.startswith(s.rstrip(".…")) for x in long_)):
+            return None
+    return "longer" if len(new) > len(old) else "shorter"

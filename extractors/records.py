@@ -73,8 +73,12 @@ class Relevance:
     relevant: bool
     keyword_score: float
     seed_similarity: float
-    anchor_hits: tuple[str, ...] = ()
+    anchor_hits: tuple[str, ...] = ()  # every anchor found, profile's, nearby and learned
     theme_hits: tuple[str, ...] = ()
+    place_hits: tuple[str, ...] = ()  # places near the story's places (a gazetteer's)
+    learned_hits: tuple[str, ...] = ()  # anchors learned from accepted articles
+    elsewhere: tuple[str, ...] = ()  # far places that made the article another story's
+    before_story: bool = False  # published before the story began (the profile's start)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,29 @@ def canonicalize_url(url: str) -> str:
     return urlunsplit(SplitResult(scheme, netloc, path, query, ""))
 
 
+def is_amp_url(url: str) -> bool:
+    """Whether ``url`` is an AMP variant (an ``amp.`` host, an ``amp`` path segment or
+    suffix, an AMP query flag): a trimmed rendering of another page."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    host = (parts.hostname or "").rstrip(".")
+    if _strip_amp_host(host) != host:
+        return True
+    segments = parts.path.split("/")
+    if AMP_SEGMENT in segments or (segments and _strip_amp_suffix(segments[-1]) != segments[-1]):
+        return True
+    return any(
+        _is_noise_param(pair) and pair.partition("=")[0].strip().lower() in AMP_KEYS
+        for pair in parts.query.split("&")
+        if pair
+    )
+
+
+AMP_KEYS = AMP_FLAG_PARAMS | AMP_VALUE_PARAMS
+
+
 def choose_canonical(page_url: str, declared: str | None) -> str:
     """Pick the canonical URL of a page from its own URL and what it declares.
 

@@ -25,6 +25,7 @@ from flows.runs import feed_specs, recorded_run, run_profile
 from newsmon import pipeline
 from newsmon.db import DEFAULT_DB
 from newsmon.errors import FetchError
+from newsmon.learning import learned_profile
 from newsmon.profile import FeedSpec, TopicProfile
 from newsmon.store import FeedState, RunCounts
 
@@ -152,7 +153,9 @@ def monitor(
             # The worker pool's fork server imports the stages (over half a second of
             # CPU) while the database is prepared and the feeds are polled, not after.
             pipeline.start_forkserver()
-        prepare_task(db, _opaque(profile))
+        info = prepare_task(db, _opaque(profile))
+        # What earlier runs' accepted articles taught (anchors, wording) counts from now on.
+        current = learned_profile(profile, info.learned, info.centroid)
         states = pipeline.feed_states(db, specs)
         futures = [
             poll_feed_task.submit(f, _opaque(states[f.url]), _opaque(profile), allow_private)
@@ -185,7 +188,7 @@ def monitor(
             if chunk is not None:
                 in_flight.append(
                     fetch_process_task.submit(
-                        _opaque(chunk), _opaque(profile), allow_private, n_workers, len(chunk)
+                        _opaque(chunk), _opaque(current), allow_private, n_workers, len(chunk)
                     )
                 )
 
@@ -194,7 +197,7 @@ def monitor(
         while in_flight:
             oldest = in_flight.popleft()
             submit_next()
-            _store(oldest, db, profile, counts, logger)
+            _store(oldest, db, current, counts, logger)
         # Only now may a feed answer 304 next time: everything it listed is on record.
         pipeline.commit_validators(db, polls)
 

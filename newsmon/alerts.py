@@ -21,13 +21,14 @@ import logging
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
 from sqlite_utils.utils import dedupe_keys
 
+from extractors.figures import figure_subject
 from extractors.records import EVENT_TYPES
 from newsmon.db import now_iso
 from newsmon.errors import ProfileError
@@ -253,6 +254,24 @@ def fact_value(spec: FactSpec, event: Mapping[str, Any]) -> tuple[str, str] | No
     return norm, display
 
 
+def subject_spec(spec: FactSpec, event: Mapping[str, Any]) -> FactSpec:
+    """The fact a number reports, narrowed to its subject: "300 Illinois troops" and
+    "200 Texas troops" are the ``troop_count`` of two contingents (keys
+    ``troop_count (Illinois)`` and ``troop_count (Texas)``), never one figure that
+    changed. The words every figure of the fact shares (its label and unit) do not make
+    a subject; an unqualified figure ("300 troops") is the fact itself."""
+    if spec.kind != "number":
+        return spec
+    subject = figure_subject(
+        str(event.get("evidence") or ""),
+        _number_of(event),
+        (spec.label, spec.unit or "", str(event.get("quantity_unit") or "")),
+    )
+    if not subject:
+        return spec
+    return replace(spec, key=f"{spec.key} ({subject})", label=f"{spec.label} ({subject})")
+
+
 # --------------------------------------------------------------------------- storage
 
 
@@ -346,14 +365,217 @@ def _label(event_type: str | None) -> str:
     return (event_type or "event").replace("_", " ").lower()
 
 
+#: Words that are not a doer: an alert needs someone who did something.
+_NOT_ACTORS = frozenset(
+    (
+        "he", "she", "it", "they", "we", "you", "i", "who", "whom", "which", "that",
+        "this", "these", "those", "one", "someone", "somebody", "anyone", "everyone",
+        "others", "other", "some", "many", "new", "people",
+    )
+)  # fmt: skip
+#: First words of an "action" that is not something done: "ICE expected to last".
+_NOT_ACTIONS = frozenset(
+    (
+        "to", "be", "been", "being", "is", "are", "was", "were", "am", "expected",
+        "likely", "set", "scheduled", "due", "able", "going", "about",
+    )
+)  # fmt: skip
+#: Words of an action that carry no content of their own (auxiliaries, modals,
+#: particles): "will begin" and "plans to" have one content word each.
+_FUNCTION_WORDS = frozenset(
+    (
+        "to", "a", "an", "the", "of", "for", "on", "in", "at", "by", "with", "from", "into",
+        "will", "would", "could", "should", "may", "might", "must", "can", "shall", "has",
+        "have", "had", "did", "does", "do", "not", "also", "then", "up", "out", "off",
+    )
+)  # fmt: skip
+#: Verbs complete without an object: "troops arrived — Elwood" is a headline,
+#: "DHS launched — Chicago" is not.
+_INTRANSITIVE = re.compile(
+    r"^(?:arriv|left|leav|withdr[ae]w|withdrawn|depart|return|march|gather|rall|protest|"
+    r"die[sd]?|remain|stay|resign|flee|fled|surrender|escap)",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+    "Nov.", "Dec.",
+)  # fmt: skip
+
+
+def _clean(value: object, limit: int) -> str:
+    return one_line(value, limit).strip(" ,;:")
+
+
+def headline_ok(ev: Mapping[str, Any]) -> bool:
+    """Whether an event can be written as an editor's headline: a doer the text names
+    (not a pronoun or a stray word) and what they did -- a verb phrase with content
+    ("ordered Gregory Bovino to report to her daily"), a verb and whom it was done to,
+    or a verb that needs no object and where ("arrived" in Elwood) -- not a bare
+    trigger word ("launched", "plans to", "will begin") or a fragment ("expected to
+    last", "ruling was already a fait accompli"), nor a doer named after the deed
+    ("Protesters protest"). Events that fail stay in the event log without an alert."""
+    actor = _clean(ev.get("actor"), 120)
+    action = _clean(ev.get("action"), 200)
+    target = _clean(ev.get("target"), 120)
+    if not actor or not any(c.isalpha() for c in actor) or actor.casefold() in _NOT_ACTORS:
+        return False
+    words = action.split()
+    if not words or words[0].casefold() in _NOT_ACTIONS:
+        return False
+    if len(words) > 1 and words[1].casefold() in _COPULAS:
+        return False  # "ruling was ...": a thing described, not a deed
+    if _stem(words[0]) == _stem(actor.split()[-1]):
+        return False  # "Protesters protest": the doer was made up from the deed
+    content = [w for w in words if w.casefold().strip(".,;:") not in _FUNCTION_WORDS]
+    if len(content) >= 2 or (content and target):
+        return True
+    # One verb alone: a headline only when it needs no object and the place is known.
+    place = _clean(ev.get("location"), 60)
+    return bool(content and place and _INTRANSITIVE.match(content[0]))
+
+
+def when_text(date: object, published: object = None, planned: bool = False) -> str:
+    """An ISO date as a desk writes it: "Oct. 28" ("Oct. 28, 2024" in another year than
+    the article's), "planned for Oct. 28" for a planned date."""
+    text = str(date or "")
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not m:
+        return ""
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not 1 <= month <= 12:
+        return ""
+    out = f"{_MONTHS[month - 1]} {day}"
+    if str(published or "")[:4] not in ("", str(year)):
+        out += f", {year}"
+    return f"planned for {out}" if planned else out
+
+
+_CONJUNCTIONS = frozenset(("and", "or", "but", "as", "while", "after", "before", "because"))
+_COPULAS = frozenset(("is", "was", "are", "were", "be", "been", "being", "has", "had"))
+#: Words that, just before the action's verb in its sentence, turn it around ("declined
+#: to block", "did not appear"): a headline without them would say the opposite.
+_NEGATIONS = frozenset(
+    (
+        "not", "n't", "never", "no", "declined", "refused", "failed", "declines",
+        "refuses", "fails", "without", "unable", "cannot",
+    )
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"[^a-z]", "", word.casefold())[:6]
+
+
+_PASSIVE = frozenset(("was", "were", "been", "being", "is", "are", "be", "got", "gets", "get"))
+
+
+def _negated(ev: Mapping[str, Any], first_word: str) -> bool:
+    """Whether the action's first word comes, in the evidence, right after a negation
+    the action lost ("The judge declined to immediately block the deployment"), or in
+    the passive, where the doer is not who the sentence says did it ("a suspect was
+    fatally shot during a vehicle stop", read as "ICE shot"): a headline built from
+    the parts would say what the sentence does not."""
+    evidence = str(ev.get("evidence") or "")
+    tokens = re.findall(r"[\w'’]+", evidence.casefold())
+    target = re.sub(r"[^\w'’]", "", first_word.casefold())
+    for i, tok in enumerate(tokens):
+        if tok == target:
+            before = tokens[max(0, i - 4) : i]
+            if any(t in _NEGATIONS or t.endswith("n't") for t in before):
+                return True
+            passive = any(t in _PASSIVE for t in tokens[max(0, i - 2) : i])
+            if passive and not tok.endswith("ing"):  # "was deploying" is no passive
+                return True
+    return False
+
+
+def _extra(ev: Mapping[str, Any]) -> dict[str, Any]:
+    """An events row's ``extra`` (what the extractor says of its reading: the trigger
+    and its kind, the voice, the actor as written)."""
+    raw = ev.get("extra")
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    try:
+        value = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):  # pairs
+        return (
+            {str(k): v for k, v in value if isinstance(k, str)}
+            if all(isinstance(p, list) and len(p) == 2 for p in value)
+            else {}
+        )
+    return {}
+
+
+def _whole_names(words: list[str], evidence: str) -> list[str]:
+    """An action cut inside a name ("objections to Los", the sentence going on with
+    "Angeles") loses the name's piece, then any words left hanging ("to")."""
+    if not words or not words[-1][:1].isupper():
+        return words
+    at = evidence.find(" ".join(words))
+    if at < 0:
+        return words
+    after = evidence[at + len(" ".join(words)) :]
+    if not re.match(r" [A-Z]", after):
+        return words
+    out = list(words)
+    while out and out[-1][:1].isupper():
+        out.pop()
+    while out and out[-1].casefold().strip(".,;:") in _FUNCTION_WORDS | _CONJUNCTIONS:
+        out.pop()
+    return out or words
+
+
+def _what(ev: Mapping[str, Any]) -> str | None:
+    """ "Actor action" (and whom, when the action is a bare verb), or None when the
+    parts do not make a sentence: the actor repeated inside the action ("Federal agents
+    detained by federal agents"), an action that ends in mid-phrase is cut back to its
+    last content word ("... with clean bedding and" -> "... with clean bedding")."""
+    extra = _extra(ev)
+    if extra.get("voice") == "passive" or extra.get("actor_from") == "speaker":
+        return None  # the sentence's subject is not the doer: tell it by the sentence
+    actor = _clean(extra.get("actor_text") or ev.get("actor"), 120)
+    words = _clean(ev.get("action"), 200).split()
+    while words and words[-1].casefold().strip(".,;:") in _FUNCTION_WORDS | _CONJUNCTIONS:
+        words.pop()
+    words = _whole_names(words, str(ev.get("evidence") or ""))
+    action = " ".join(words).rstrip(".,;:")
+    target = _clean(ev.get("target"), 120)
+    if not action or actor.casefold() in action.casefold() or _negated(ev, words[0]):
+        return None
+    trigger = str(extra.get("trigger") or "").casefold()
+    if extra.get("trigger_kind") == "noun" and trigger and action.casefold().startswith(trigger):
+        return None  # "National Guard rubber bullets ...": no verb to tell it with
+    if words[0].endswith("ing"):  # "deploying": the sentence's "is deploying"
+        aux = re.search(
+            rf"\b(is|are|was|were)\s+(?:\w+\s+)?{re.escape(words[0])}\b",
+            str(ev.get("evidence") or ""),
+        )
+        if aux:
+            action = f"{aux.group(1)} {action}"
+    what = f"{actor} {action}"
+    content = [w for w in words if w.casefold().strip(".,;:") not in _FUNCTION_WORDS]
+    if target and len(content) == 1 and target.casefold() not in action.casefold():
+        what += f" {target}"
+    return what[:1].upper() + what[1:]
+
+
 def event_headline(ev: Mapping[str, Any]) -> str:
-    """Who did what to whom, where and when, from an events row (one line)."""
-    parts = [ev.get("actor"), ev.get("action"), ev.get("target")]
-    what = " ".join(one_line(p, 80) for p in parts if p)
-    if not what:
-        what = one_line(ev.get("evidence"), 160)
-    where_when = ", ".join(one_line(p, 60) for p in (ev.get("location"), ev.get("event_date")) if p)
-    return f"{what} ({where_when})" if where_when else what
+    """The headline of an events row: the actor as the text names it, what they did, to
+    whom, then where and when: "U.S. District Judge Sara Ellis ordered Gregory Bovino to
+    report to her daily — Chicago, Oct. 28". The evidence sentence when the event
+    cannot be written so (see :func:`headline_ok`)."""
+    what = _what(ev) if headline_ok(ev) else None
+    if what is None:
+        what = _clean(ev.get("evidence"), 200)
+    when = when_text(
+        ev.get("event_date"), ev.get("article_published"), bool(ev.get("date_is_planned"))
+    )
+    where_when = ", ".join(p for p in (_clean(ev.get("location"), 60), when) if p)
+    return f"{what} — {where_when}" if where_when else what
 
 
 # --------------------------------------------------------------------------- NEW_EVENT
@@ -378,12 +600,17 @@ def new_event_types(profile: TopicProfile) -> frozenset[str]:
 
 
 def _alertable(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Only an event that says who did it and on what day is worth a ping. "Arrested",
-    with nobody doing the arresting, and "protesters have gathered outside the facility"
-    or "Perry later extended the order", with no day of their own (a day inferred from
-    the article's context does not count), stay in the event log, searchable, without an
-    alert: a report of something new says when it happened."""
-    return any(e.get("actor") and _dated_by_its_sentence(e) for e in events)
+    """Only an event that can be told as who did what, and on what day, is worth a
+    ping. A report with nobody doing it ("arrested"), a pronoun for a doer or a bare
+    trigger word (:func:`headline_ok`), and "protesters have gathered outside the
+    facility" or "Perry later extended the order", with no day of their own (a day
+    inferred from the article's context does not count), stay in the event log,
+    searchable, without an alert: a report of something new says when it happened."""
+    return any(_writable(e) for e in events)
+
+
+def _writable(e: Mapping[str, Any]) -> bool:
+    return headline_ok(e) and _dated_by_its_sentence(e)
 
 
 def _dated_by_its_sentence(e: Mapping[str, Any]) -> bool:
@@ -417,9 +644,11 @@ def new_event_alerts(
             continue
         if all(e.get("article_status") == "seed" for e in events):
             continue
+        # The first report that can be written as a headline.
         first = min(
             events,
             key=lambda e: (
+                not _writable(e),
                 e.get("article_status") == "seed",
                 e.get("article_published") or "~",
                 e["id"],
@@ -454,10 +683,11 @@ def _figure_covered(
     if not rows:
         return False
     ev = rows[0]
-    for spec in figures:
-        value = fact_value(spec, ev)
+    for fact in figures:
+        value = fact_value(fact, ev)
         if value is None:
             continue
+        spec = subject_spec(fact, ev)
         # Covered: this article's report of the value was a repeat or FACT_CHANGED, or
         # another article announced the value already (this one may have given it as a
         # second, older figure: "two weeks ago, arrests had topped 1,000").
@@ -473,9 +703,114 @@ def _figure_covered(
     return False
 
 
+def _told_by_its_article(db: sqlite_utils.Database, alert: _Alert) -> bool:
+    """Whether the alert's article has raised a NEW_EVENT for this news already: one of
+    the same type and date (one article tells a happening in several sentences, "ICE
+    agents detained a man near a school Monday" ... "video showed three agents making
+    the arrest", and when its reports land in two clusters the second is the same news),
+    or one from the same sentence (read as two types: "Illinois shot back in its own
+    filing Monday"). An article's second happening of the same kind the same day stays
+    in the event log without an alert."""
+    if alert.article_id is None:
+        return False
+    return bool(
+        _rows(
+            db,
+            "SELECT 1 FROM alerts WHERE kind = ? AND article_id = ?"
+            " AND ((json_extract(details, '$.event_type') = ?"
+            " AND coalesce(json_extract(details, '$.event_date'), '') = ?)"
+            " OR json_extract(details, '$.evidence') = ?) LIMIT 1",
+            [
+                NEW_EVENT,
+                alert.article_id,
+                alert.details.get("event_type"),
+                alert.details.get("event_date") or "",
+                alert.details.get("evidence") or "",
+            ],
+        )
+    )
+
+
+def _canonical(profile: TopicProfile, kind: str, text: str | None) -> str | None:
+    """The profile's actor (``kind`` "actors") or place ("places") a text names: the
+    entry whose name or alias it holds as whole words, as written (the longest)."""
+    if not text:
+        return None
+    flat = " ".join(text.split())
+    best: tuple[int, str] | None = None
+    entries = profile.actors if kind == "actors" else profile.places
+    for entry in entries:
+        for name in (entry.name, *entry.aliases):
+            n = " ".join(name.split())
+            longer = best is None or len(n) > best[0]
+            if n and longer and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", flat):
+                best = (len(n), entry.name)
+    return best[1] if best else None
+
+
+def _related(a: str | None, b: str | None, containing: Mapping[str, frozenset[str]]) -> bool:
+    """The same, or one part of (within) the other."""
+    if a is None or b is None:
+        return False
+    return a == b or a in containing.get(b, frozenset()) or b in containing.get(a, frozenset())
+
+
+def _told_before(db: sqlite_utils.Database, profile: TopicProfile, alert: _Alert) -> bool:
+    """Whether another article's NEW_EVENT told this happening already: the same type
+    on the same day, by the same doer or one it is part of (DHS launched the operation
+    on Sept. 8; "the Trump administration launched it on September 8"), at the same
+    place or one within the other (or a place missing), the same deed (words beyond the
+    verb in common, no two different figures). Reports of one happening that ended in
+    two clusters raise one alert; the second stays in the event log."""
+    d = alert.details
+    date = d.get("event_date")
+    if not date or alert.article_id is None:
+        return False
+    containing = profile.containing()
+    actor = _canonical(profile, "actors", d.get("actor"))
+    place = _canonical(profile, "places", d.get("location"))
+    words = _deed_words(d.get("action"))
+    for row in _rows(
+        db,
+        "SELECT json_extract(details, '$.actor') AS actor,"
+        " json_extract(details, '$.location') AS location,"
+        " json_extract(details, '$.action') AS action,"
+        " json_extract(details, '$.quantity') AS quantity FROM alerts"
+        " WHERE kind = ? AND article_id != ? AND json_extract(details, '$.event_type') = ?"
+        " AND json_extract(details, '$.event_date') = ?",
+        [NEW_EVENT, alert.article_id, d.get("event_type"), date],
+    ):
+        same_doer = (row["actor"] or "").casefold() == (d.get("actor") or "").casefold() or (
+            _related(actor, _canonical(profile, "actors", row["actor"]), containing)
+        )
+        other_place = _canonical(profile, "places", row["location"])
+        same_place = (
+            not row["location"]
+            or not d.get("location")
+            or (row["location"] or "").casefold() == (d.get("location") or "").casefold()
+            or _related(place, other_place, containing)
+        )
+        # The same deed: words beyond its verb in common ("launched *Operation Midway
+        # Blitz*"), and no two different figures (20 arrests in one raid is not the
+        # running total of 1,000).
+        same_deed = bool(words & _deed_words(row["action"]))
+        figures = (row["quantity"] or "", d.get("quantity") or "")
+        if all(figures) and figures[0] != figures[1]:
+            same_deed = False
+        if same_doer and same_place and same_deed:
+            return True
+    return False
+
+
+def _deed_words(action: object) -> set[str]:
+    """The stems of an action's content words after its verb."""
+    words = [w.strip(".,;:'’\"") for w in str(action or "").split()[1:]]
+    return {_stem(w) for w in words if len(w) > 3 and w.casefold() not in _FUNCTION_WORDS}
+
+
 def _new_event(ev: Mapping[str, Any], key: str, cluster_id: int | None) -> _Alert:
     src = source_ref(ev)
-    summary = f"New {_label(ev.get('event_type'))}: {event_headline(ev)} — {src['outlet']}"
+    summary = event_headline(ev)
     return _Alert(
         kind=NEW_EVENT,
         summary=summary,
@@ -533,25 +868,29 @@ def fact_changed_alerts(
     events = _events(db, event_ids)
     raised: list[int] = []
     for spec in specs:
-        # Group this fact's values by article; pick one per article.
-        per_article: dict[int, list[tuple[dict[str, Any], str, str]]] = {}
+        # Group this fact's values by subject, then by article; pick one per article.
+        per_fact: dict[str, tuple[FactSpec, dict[int, list[tuple[dict[str, Any], str, str]]]]]
+        per_fact = {}
         for ev in events:
             val = fact_value(spec, ev)
             if val is not None:
+                sub = subject_spec(spec, ev)
+                per_article = per_fact.setdefault(sub.key, (sub, {}))[1]
                 per_article.setdefault(ev["article_id"], []).append((ev, val[0], val[1]))
-        for candidates in per_article.values():
-            if spec.kind == "number":
-                chosen = max(candidates, key=lambda c: (float(c[1]), -c[0]["id"]))
-            else:
-                chosen = min(
-                    candidates, key=lambda c: (c[0].get("evidence_start") or 0, c[0]["id"])
-                )
-            for cand in candidates:
-                if cand is not chosen and cand[1] != chosen[1]:
-                    _observe(db, profile.id, spec, cand, OUTCOME_AMBIGUOUS, None, now)
-            alert_id = _apply_fact(db, profile.id, spec, chosen, now)
-            if alert_id is not None:
-                raised.append(alert_id)
+        for sub, per_article in per_fact.values():
+            for candidates in per_article.values():
+                if sub.kind == "number":
+                    chosen = max(candidates, key=lambda c: (float(c[1]), -c[0]["id"]))
+                else:
+                    chosen = min(
+                        candidates, key=lambda c: (c[0].get("evidence_start") or 0, c[0]["id"])
+                    )
+                for cand in candidates:
+                    if cand is not chosen and cand[1] != chosen[1]:
+                        _observe(db, profile.id, sub, cand, OUTCOME_AMBIGUOUS, None, now)
+                alert_id = _apply_fact(db, profile.id, sub, chosen, now)
+                if alert_id is not None:
+                    raised.append(alert_id)
     return raised
 
 
@@ -766,7 +1105,10 @@ def _word_change(old: str, new: str) -> tuple[int, int] | None:
 
 
 def article_updated_alerts(db: sqlite_utils.Database, revision_ids: Iterable[int]) -> list[_Alert]:
-    """One ARTICLE_UPDATED per ``article_revisions`` row (its ``text`` is the OLD text)."""
+    """One ARTICLE_UPDATED per ``article_revisions`` row (its ``text`` is the OLD text)
+    that is a rewrite of an article of the story: a longer cut of the same article
+    (``change = 'longer_cut'``, the full page after its trimmed copy) says nothing new,
+    and an off-topic article's rewrite is nobody's news here."""
     ids = sorted(set(int(i) for i in revision_ids))
     if not ids:
         return []
@@ -783,7 +1125,9 @@ def article_updated_alerts(db: sqlite_utils.Database, revision_ids: Iterable[int
             " a.published AS article_published, a.text AS article_text,"
             " a.revision AS article_revision"
             f" FROM article_revisions r JOIN articles a ON a.id = r.article_id"
-            f" WHERE r.id IN ({marks}) ORDER BY r.id",
+            f" WHERE r.id IN ({marks}) AND coalesce(r.change, 'rewrite') = 'rewrite'"
+            " AND a.status IN ('relevant', 'seed')"
+            " ORDER BY r.id",
             chunk,
         ):
             alerts.append(_updated(r))
@@ -867,6 +1211,12 @@ def raise_alerts(
     for alert in new_events:
         if figures and _figure_covered(db, profile.id, figures, alert.event_id):
             LOGGER.debug("no NEW_EVENT for event %s: a tracked figure", alert.event_id)
+            continue
+        if _told_by_its_article(db, alert):
+            LOGGER.debug("no NEW_EVENT for event %s: its article told it", alert.event_id)
+            continue
+        if _told_before(db, profile, alert):
+            LOGGER.debug("no NEW_EVENT for event %s: told before", alert.event_id)
             continue
         alert_id = _insert_alert(db, alert, now)
         if alert_id is not None:

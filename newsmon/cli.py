@@ -138,3 +138,6 @@ cli.add_command(serve_command, "serve")
 from newsmon.topic_new import topic_command  # noqa: E402
 
 cli.add_command(topic_command, "topic")
+from newsmon.learning import anchors_command  # noqa: E402
+
+cli.add_command(anchors_command, "anchors")

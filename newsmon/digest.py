@@ -105,6 +105,8 @@ class DigestItem:
     diff: str | None = None
     created_at: str = ""
     fact: str | None = None  # FACT_CHANGED: the fact's label (changes of one fact together)
+    #: FACT_CHANGED: the sentence that gave the value it changed from ("was").
+    old_quote: str | None = None
 
 
 @dataclass(frozen=True)
@@ -276,12 +278,14 @@ def _item(db: sqlite_utils.Database, alert: Mapping[str, Any]) -> DigestItem:
     sources: list[Source] = []
     n_sources = 1
     quote_text = None
+    old_quote = None
     diff = None
     if kind == FACT_CHANGED:
         new, old = d.get("new") or {}, d.get("old") or {}
         sources = [s for s in (_source_from(new, "now"), _source_from(old, "was")) if s]
         n_sources = len({s.outlet.lower() for s in sources}) or 1
         quote_text = new.get("evidence")
+        old_quote = old.get("evidence")
     elif kind == ARTICLE_UPDATED:
         src = _source_from(d.get("source"))
         sources = [src] if src else []
@@ -307,6 +311,7 @@ def _item(db: sqlite_utils.Database, alert: Mapping[str, Any]) -> DigestItem:
         diff=diff,
         created_at=str(alert.get("created_at") or ""),
         fact=one_line(d.get("label"), 100) or None if kind == FACT_CHANGED else None,
+        old_quote=one_line(old_quote, 400) or None,
     )
 
 
@@ -413,7 +418,10 @@ def render_markdown(d: Digest) -> str:
             for extra in it.extra_summaries:
                 out.append(f"    - also: {md(extra, 240)}")
             if it.quote:
-                out.append(f"    > {md(it.quote, 400)}")
+                now = "now: " if it.old_quote else ""
+                out.append(f"    > {now}{md(it.quote, 400)}")
+            if it.old_quote:
+                out.append(f"    >\n    > was: {md(it.old_quote, 400)}")
             for s in it.sources:
                 note = f"{md(s.note, 20)}: " if s.note else ""
                 title = f"[{md(s.title)}]({s.url})" if s.url else md(s.title)
@@ -470,7 +478,10 @@ def render_html(d: Digest) -> str:
                     + "</ul>"
                 )
             if it.quote:
-                out.append(f"<blockquote>{h(it.quote, 400)}</blockquote>")
+                now = "now: " if it.old_quote else ""
+                out.append(f"<blockquote>{now}{h(it.quote, 400)}</blockquote>")
+            if it.old_quote:
+                out.append(f"<blockquote>was: {h(it.old_quote, 400)}</blockquote>")
             if it.sources:
                 out.append("<ul>")
                 for s in it.sources:
@@ -519,7 +530,10 @@ def render_text(d: Digest) -> str:
             for extra in it.extra_summaries:
                 out.append(f"   also: {t(extra, 240)}")
             if it.quote:
-                out.append(f"   \u201c{t(it.quote, 400)}\u201d")
+                now = "now: " if it.old_quote else ""
+                out.append(f"   {now}\u201c{t(it.quote, 400)}\u201d")
+            if it.old_quote:
+                out.append(f"   was: \u201c{t(it.old_quote, 400)}\u201d")
             for s in it.sources:
                 note = f"{t(s.note, 20)}: " if s.note else ""
                 when = f", {t(s.published, 40)}" if s.published else ""

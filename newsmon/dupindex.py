@@ -289,6 +289,55 @@ class DuplicateIndex:
                 best = match
         return best
 
+    def contained(
+        self,
+        text: str,
+        *,
+        exclude_ids: Collection[int] = (),
+        fingerprint: dedupe.Fingerprint | None = None,
+    ) -> DuplicateMatch | None:
+        """The indexed article that would be a duplicate of ``text`` if ``text`` were
+        stored first (the other direction of :meth:`check`): a stored trimmed copy that
+        a longer new text holds. ``similarity`` is the stored text's score against the
+        new one; None when there is none."""
+        fp = fingerprint or dedupe.fingerprint(text)
+        sig = fp.signature
+        if sig is None:
+            return None
+        exclude = set(exclude_ids)
+        cands = [a for a, _ in self.candidates(sig) if a not in exclude]
+        if not cands:
+            return None
+        marks = ", ".join("?" * len(cands))
+        rows = self.db.execute(
+            "SELECT s.article_id, s.n_shingles, s.signature FROM dedupe_signatures s "
+            "JOIN articles a ON a.id = s.article_id "
+            f"WHERE s.article_id IN ({marks}) AND s.signature IS NOT NULL "
+            f"AND a.status IN {_STATUS_SQL}",
+            cands,
+        ).fetchall()
+        best: DuplicateMatch | None = None
+        for article_id, n_shingles, blob in rows:
+            old = Signature(values=bytes(blob), n_shingles=int(n_shingles))
+            decided = dedupe.duplicate_kind(old, sig)
+            if decided is None:
+                continue
+            kind, score = decided
+            j = dedupe.jaccard_estimate(old, sig)
+            match = DuplicateMatch(
+                int(article_id),
+                round(score, 4),
+                kind,
+                round(j, 4),
+                round(dedupe.containment_estimate(old, sig, j), 4),
+            )
+            if best is None or (match.similarity, -match.article_id) > (
+                best.similarity,
+                -best.article_id,
+            ):
+                best = match
+        return best
+
     # -- writes -------------------------------------------------------------------
 
     def add(

@@ -29,14 +29,15 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from extractors.article import extract_article
+from extractors.copies import Copy, original_of
 from extractors.dedupe import Fingerprint, fingerprint
 from extractors.feeds import parse_feed
 from extractors.records import CleanArticle, Event, FeedItem, Relevance
 from extractors.relevance import score as relevance_score
-from extractors.urls import canonicalize_url
-from newsmon import alerts, store
+from extractors.urls import canonicalize_url, is_amp_url
+from newsmon import alerts, learning, store
 from newsmon.db import insert_row, now_iso, open_db
-from newsmon.dupindex import DuplicateIndex, ensure_current
+from newsmon.dupindex import DuplicateIndex, DuplicateMatch, ensure_current, mark_duplicate
 from newsmon.errors import ExtractionError, FetchError
 from newsmon.events_store import store_events
 from newsmon.fetch import Fetcher, FetchResult
@@ -69,6 +70,10 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml")
 class PrepareInfo:
     seeds_loaded: int
     index_rebuilt: int
+    #: The topic's learned anchors in force for this run (``newsmon.learning``).
+    learned: tuple[str, ...] = ()
+    #: The centroid of the articles accepted so far (``newsmon.learning``).
+    centroid: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,12 @@ def prepare(db_path: str, profile: TopicProfile) -> PrepareInfo:
                 # (so later reports of them join, not alert) but raise no alert.
                 events = event_extractor(profile).extract(text, published=published)
                 store_events(db, aid, events, containing=profile.containing())
-        return PrepareInfo(seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0)
+            learn = profile.relevance.learn
+            learned = learning.active(db, profile.id) if learn else ()
+            centroid = learning.accepted_centroid(db) if learn else ()
+        return PrepareInfo(
+            seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0, learned=learned, centroid=centroid
+        )
     finally:
         db.close()
 
@@ -361,10 +371,13 @@ def _select_pages(
         by_canonical.setdefault(canonicalize_url(item.url), item)
     known = store.known_urls(db, [*by_canonical, *(i.url for i in by_canonical.values())])
     versions = store.article_versions(db, set(known.values()))
+    stored_at = store.article_urls(db, set(known.values()))
     hopeless = store.given_up(db, (i.url for i in by_canonical.values()), ("fetch", "extract"))
     tasks: list[PageTask] = []
     for canonical, item in by_canonical.items():
         aid = known.get(canonical) or known.get(item.url)
+        if aid is not None and _only_a_copy_stored(stored_at.get(aid), item.url):
+            aid = None  # its AMP copy is stored, not the page itself: fetch the original
         if aid is None:
             if item.url not in hopeless:
                 tasks.append(PageTask(item.url, item.feed_url, item))
@@ -580,7 +593,7 @@ def _process_pages(
         if article.published is None and task.item is not None and task.item.published:
             article = _with_published(article, task.item.published)
         title = article.title or (task.item.title if task.item else None)
-        rel = relevance_score(article.text, title, model)
+        rel = relevance_score(article.text, title, model, published=article.published)
         events: tuple[Event, ...] = ()
         if rel.relevant:
             events = tuple(extractor.extract(article.text, published=article.published))
@@ -660,6 +673,12 @@ def _store_one(
             store.resolve_failures(db, url, at=fetched_at)
 
     known = task.known_article_id or store.article_id_by_url(db, task.url)
+    if (
+        known is not None
+        and task.known_article_id is None
+        and _only_a_copy_stored(store.article_urls(db, [known]).get(known), task.url)
+    ):
+        known = None  # the original of a stored AMP copy: a new article, not a rewrite
     if known is not None:
         # A known article came back: a rewrite when its text changed materially.
         revision_id = record_revision(db, known, a.text, a.title, fetched_at)
@@ -688,6 +707,9 @@ def _store_one(
         "feed_updated": feed_updated,
     }
     status, dup_of, similarity, reason = _duplicate_decision(db, index, p)
+    copy = _stored_copy(db, index, p, dup_of)
+    if copy is not None:  # the new article is the original of a stored one: swap
+        status, dup_of, similarity, reason = None, None, None, None
     if status is None:
         status = "relevant" if p.relevance.relevant else "off_topic"
     row.update(status=status, duplicate_of=dup_of, similarity=similarity, duplicate_reason=reason)
@@ -696,6 +718,18 @@ def _store_one(
     if status == "duplicate":
         counts["duplicates"] += 1
         return
+    if copy is not None:
+        _demote(db, copy, article_id)
+    learning.observe(
+        db,
+        profile,
+        article_id,
+        p.relevance,
+        title=a.title or (task.item.title if task.item else None),
+        text=a.text,
+        outlet=_source_name(a),
+        now=fetched_at,
+    )
     counts[status] += 1
     index.add(article_id, a.text, fingerprint=p.fingerprint)
     if status != "relevant" or not p.events:
@@ -765,6 +799,79 @@ def _duplicate_decision(
     if match is not None:
         return "duplicate", match.article_id, round(match.similarity, 4), match.kind
     return None, None, None, None
+
+
+def _only_a_copy_stored(stored_url: str | None, url: str) -> bool:
+    """The stored article found for ``url`` is its AMP rendering, not the page itself."""
+    return stored_url is not None and is_amp_url(stored_url) and not is_amp_url(url)
+
+
+@dataclass(frozen=True)
+class _StoredCopy:
+    """A stored article that turns out to be a copy of the one being stored."""
+
+    article_id: int
+    similarity: float
+    reason: str  # the duplicate kind, then which signal named the original
+
+
+def _stored_copy(
+    db: sqlite_utils.Database, index: DuplicateIndex, p: Processed, dup_of: int | None
+) -> _StoredCopy | None:
+    """When the new article and a stored one are one story and the new one is the
+    original (``extractors.copies``: canonical link, credit, publication time, which text
+    holds the other), the stored one is the copy. It is either the article the new one
+    was found to duplicate (``dup_of``), or a stored text the new one contains (a
+    trimmed copy stored first: the new text is too long to count as its duplicate).
+    Seeds are never demoted."""
+    candidate: tuple[int, DuplicateMatch | None]
+    if dup_of is not None:
+        candidate = (dup_of, None)
+    else:
+        contained = index.contained(p.article.text, fingerprint=p.fingerprint)
+        if contained is None:
+            return None
+        candidate = (contained.article_id, contained)
+    aid, match = candidate
+    row = db.execute(
+        "SELECT url, canonical_url, published, source, author, text, status, similarity,"
+        " duplicate_reason FROM articles WHERE id = ?",
+        [aid],
+    ).fetchone()
+    if row is None or row[6] not in ("relevant", "off_topic"):
+        return None
+    a = p.article
+    stored = Copy(row[0], row[1], row[2], row[3], row[4], row[5] or "")
+    new = Copy(p.task.url, a.canonical_url, a.published, _source_name(a), a.author, a.text)
+    decided = original_of(stored, new)
+    if decided is None or decided[0] != 1:
+        return None
+    if match is not None:
+        return _StoredCopy(aid, match.similarity, f"{match.kind}:{decided[1]}")
+    match_now = index.check(stored.text, exclude_ids=(aid,))
+    similarity = match_now.similarity if match_now is not None else 1.0
+    return _StoredCopy(aid, similarity, f"original_later:{decided[1]}")
+
+
+def _demote(db: sqlite_utils.Database, copy: _StoredCopy, original_id: int) -> None:
+    """File the stored ``copy`` as a duplicate of ``original_id`` (its copies too), take
+    it out of the index, and forget what it taught. Its events stay where they are
+    (clusters and alerts already point at them); the original's events join them."""
+    db.execute(
+        "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?",
+        [original_id, copy.article_id],
+    )
+    mark_duplicate(
+        db,
+        copy.article_id,
+        DuplicateMatch(original_id, round(copy.similarity, 4), copy.reason.split(":")[0]),
+    )
+    db.execute(
+        "UPDATE articles SET duplicate_reason = ? WHERE id = ?",
+        [f"copy of a later original ({copy.reason})", copy.article_id],
+    )
+    learning.forget(db, copy.article_id)
+    LOGGER.info("article %d is a copy of article %d: swapped", copy.article_id, original_id)
 
 
 def _original(db: sqlite_utils.Database, article_id: int) -> int:

@@ -78,6 +78,20 @@ class RelevanceSpec:
     #: (first 120 words) 2, further down 1. The default 3 means "in the title, or in
     #: the lead and once more, or three times": a passing mention is not enough.
     min_anchor_strength: float = 3.0
+    #: Towns within this distance of the story's places (the profile's places that are
+    #: anchors or lie within one) count as anchors too; 0 turns it off.
+    region_radius_km: float = 50.0
+    #: The themes that are the subject itself ("immigration", "ICE"), not words it shares
+    #: with other news ("raid", "arrests"): when given, an article needs one of them.
+    core_themes: tuple[str, ...] = ()
+    #: Whether the monitor learns anchors from accepted articles (``newsmon.learning``).
+    learn: bool = True
+    #: Anchors learned from accepted articles (not from the file: the monitor adds them
+    #: from the database at the start of a run, see ``newsmon.learning``).
+    learned: tuple[str, ...] = ()
+    #: The centroid of the articles accepted so far (word, weight), joined to the seeds'
+    #: vectors by the relevance model (``newsmon.learning``; not from the file).
+    accepted_centroid: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,9 @@ class TopicProfile:
     fetch: FetchSpec = field(default_factory=FetchSpec)
     allow_private_hosts: bool = False
     notify: tuple[str, ...] = ()
+    #: When the story began (ISO date, ``[topic] start``): articles published before it
+    #: are background, not the story.
+    start: str | None = None
     #: Words the profile adds to the event extractor's rules (its ``[events]`` section).
     events: Additions = field(default_factory=Additions)
     #: The whole parsed TOML, for sections that other modules read themselves
@@ -212,6 +229,24 @@ def _number(value: Any, where: str, path: str, default: float) -> float:
     return float(value)
 
 
+def _start(value: Any, path: str) -> str | None:
+    """``[topic] start``: a date (TOML date or "YYYY-MM-DD")."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+        except ValueError:
+            pass
+    raise ProfileError(path, f"[topic] start must be a date such as 2025-08-15, not {value!r}")
+
+
 def expand_env(value: str) -> str:
     """Expand ``$VAR``/``${VAR}`` so secrets stay in the environment, not in files."""
     return os.path.expandvars(value)
@@ -273,11 +308,20 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
         min_anchor_strength=_number(
             rel.get("min_anchor_strength"), "[relevance] min_anchor_strength", sp, 3.0
         ),
+        region_radius_km=_number(
+            rel.get("region_radius_km"), "[relevance] region_radius_km", sp, 50.0
+        ),
+        learn=rel.get("learn_anchors", True),
+        core_themes=_strs(rel.get("core_themes"), "[relevance] core_themes", sp),
     )
+    if not isinstance(relevance.learn, bool):
+        raise ProfileError(sp, "[relevance] learn_anchors must be true or false")
     if not relevance.themes:
         raise ProfileError(sp, "[relevance] needs at least one theme keyword")
     if not 0.0 <= relevance.threshold <= 1.0:
         raise ProfileError(sp, "[relevance] threshold must be between 0 and 1")
+    if not 0.0 <= relevance.region_radius_km <= 500.0:
+        raise ProfileError(sp, "[relevance] region_radius_km must be between 0 and 500")
 
     actors = []
     for i, a in enumerate(_tables(raw, "actors", sp)):
@@ -350,6 +394,7 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
         description=str(topic.get("description", "")),
         language=str(topic.get("language", "en")),
         timezone=str(topic.get("timezone", "UTC")),
+        start=_start(topic.get("start"), sp),
         feeds=tuple(feeds),
         seed_paths=tuple(seed_paths),
         relevance=relevance,

@@ -34,6 +34,12 @@ def record_revision(
     A cosmetic change (whitespace, an ad slot line, a timestamp line) writes nothing and
     returns None; so does the same new text a second time. Raises ``KeyError`` when the
     article does not exist.
+
+    A cut is not a rewrite (:func:`extractors.dedupe.cut_of`): a shorter cut of the
+    stored text (an AMP or trimmed rendering of the same page) writes nothing, and the
+    fuller text stays; a longer one (the full page after its trimmed copy) replaces the
+    text as a revision with ``change = 'longer_cut'``, from which no ARTICLE_UPDATED is
+    raised. Only ``change = 'rewrite'`` says the publisher changed what the article says.
     """
     row = db.execute(
         "SELECT text, title, content_hash, revision, fetched_at, updated_at, status "
@@ -46,11 +52,16 @@ def record_revision(
     old_text = old_text or ""
     if not dedupe.is_material_change(old_text, new_text):
         return None
+    cut = dedupe.cut_of(old_text, new_text)
+    if cut == "shorter":
+        LOGGER.info("article %d: a shorter cut of the stored text, kept as it was", article_id)
+        return None
+    change = "longer_cut" if cut == "longer" else "rewrite"
     revision = int(revision or 1)
     cursor = db.execute(
         "INSERT INTO article_revisions "
         "(article_id, revision, title, text, content_hash, fetched_at, superseded_at, diff, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             article_id,
             revision,
@@ -61,6 +72,7 @@ def record_revision(
             fetched_at,
             dedupe.text_diff(old_text, new_text),
             fetched_at,
+            change,
         ],
     )
     revision_id = cursor.lastrowid

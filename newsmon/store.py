@@ -66,11 +66,26 @@ def load_seeds(db: sqlite_utils.Database, profile: TopicProfile) -> list[int]:
 
 
 def article_id_by_url(db: sqlite_utils.Database, url: str) -> int | None:
+    """The article at ``url`` (as its URL or canonical URL): the page fetched from it
+    first, else an original before a copy whose canonical link points there."""
     row = db.execute(
-        "select id from articles where url = ? or canonical_url = ? order by id limit 1",
-        [url, url],
+        "select id from articles where url = ? or canonical_url = ?"
+        " order by url = ? desc, status = 'duplicate', id limit 1",
+        [url, url, url],
     ).fetchone()
     return int(row[0]) if row else None
+
+
+def article_urls(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, str]:
+    """The URL each of ``ids`` was fetched from."""
+    out: dict[int, str] = {}
+    id_list = list(ids)
+    for i in range(0, len(id_list), 500):
+        chunk = id_list[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for aid, url in db.execute(f"select id, url from articles where id in ({marks})", chunk):
+            out[int(aid)] = url
+    return out
 
 
 def article_id_by_hash(db: sqlite_utils.Database, digest: str) -> int | None:
@@ -83,7 +98,8 @@ def article_id_by_hash(db: sqlite_utils.Database, digest: str) -> int | None:
 
 
 def known_urls(db: sqlite_utils.Database, urls: Iterable[str]) -> dict[str, int]:
-    """Map each of ``urls`` already stored (as url or canonical_url) to its article id."""
+    """Map each of ``urls`` already stored (as url or canonical_url) to its article id
+    (an original before its copies)."""
     wanted = list(dict.fromkeys(urls))
     found: dict[str, int] = {}
     for i in range(0, len(wanted), 400):
@@ -91,7 +107,8 @@ def known_urls(db: sqlite_utils.Database, urls: Iterable[str]) -> dict[str, int]
         marks = ",".join("?" * len(chunk))
         for url, canonical, aid in db.execute(
             f"select url, canonical_url, id from articles "
-            f"where url in ({marks}) or canonical_url in ({marks})",
+            f"where url in ({marks}) or canonical_url in ({marks})"
+            " order by status = 'duplicate', id",
             chunk + chunk,
         ):
             for u in (url, canonical):

@@ -84,7 +84,7 @@ def add_event(
         "article_id": article_id,
         "event_type": event_type,
         "actor": "National Guard",
-        "action": "deployed to",
+        "action": "deployed troops",
         "target": None,
         "location": "Chicago",
         "event_date": "2025-10-05",
@@ -188,9 +188,17 @@ def test_a_known_or_changed_running_total_is_not_also_a_new_event(fresh_db, prof
     def report(n: int, *figures: float) -> tuple[list[int], list[dict[str, Any]]]:
         a = add_article(fresh_db, n)
         evs = [
-            add_event(fresh_db, a, event_type="ARREST_RAID", actor="DHS", start=k * 50,
-                      quantity=f"{v:,.0f} arrests", quantity_value=v, quantity_unit="arrests",
-                      cluster_id=100 + n * 10 + k)  # fmt: skip
+            add_event(
+                fresh_db,
+                a,
+                event_type="ARREST_RAID",
+                actor="DHS",
+                start=k * 50,
+                quantity=f"{v:,.0f} arrests",
+                quantity_value=v,
+                quantity_unit="arrests",
+                cluster_id=100 + n * 10 + k,
+            )  # fmt: skip
             for k, v in enumerate(figures)
         ]
         clusters = [100 + n * 10 + k for k in range(len(figures))]
@@ -459,7 +467,7 @@ def test_with_the_real_event_store(fresh_db, profile):  # type: ignore[no-untype
         a = add_article(fresh_db, n, published=f"2025-10-05T{n:02d}:00:00+00:00")
         sentence = f"About {troops} National Guard troops were deployed to Chicago."
         ev = Event(
-            event_type="DEPLOY", actor="National Guard", action="deployed", target=None,
+            event_type="DEPLOY", actor="National Guard", action="deployed troops", target=None,
             location="Chicago", event_date="2025-10-05", quantity=f"{troops} troops",
             evidence=sentence, evidence_start=0, evidence_end=len(sentence), confidence=0.9,
             extractor_version="test", quantity_value=float(troops), quantity_unit="troops",
@@ -564,6 +572,250 @@ def test_a_figure_placed_elsewhere_is_not_this_storys(fresh_db, topic):  # type:
     changed = alerts(fresh_db, FACT_CHANGED)
     assert len(changed) == 1
     assert "1,000" in changed[0]["summary"] and "1,500" in changed[0]["summary"]
+
+
+# --------------------------------------------------------------------------- same subject
+
+TROOPS = [
+    {"key": "troop_count", "label": "National Guard troops deployed", "event_types": ["DEPLOY"],
+     "unit": "troops"},
+]  # fmt: skip
+
+
+def troops(db: Any, n: int, value: int, sentence: str) -> int:
+    a = add_article(db, n)
+    return add_event(
+        db, a, cluster_id=200 + n, quantity=f"{value} troops", quantity_value=float(value),
+        quantity_unit="troops", evidence=sentence, evidence_end=len(sentence),
+    )  # fmt: skip
+
+
+def test_figures_of_two_contingents_are_two_facts(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    from newsmon.digest import build_digest
+
+    topic = replace(profile, raw={**profile.raw, "facts": TROOPS})
+    first = "President Trump ordered 300 Illinois National Guard troops federalized on Saturday."
+    texas = "About 200 Texas National Guard troops arrived at the Army Reserve center in Elwood."
+    for n, (value, sentence) in enumerate([(300, first), (200, texas)], start=1):
+        ev = troops(fresh_db, n, value, sentence)
+        raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[200 + n])
+    # 300 Illinois troops and 200 Texas troops: two contingents, no figure changed.
+    assert alerts(fresh_db, FACT_CHANGED) == []
+    keys = {r["key"] for r in fresh_db.query("SELECT key FROM facts")}
+    assert keys == {"troop_count (Illinois)", "troop_count (Texas)"}
+    # The Texas contingent grows: that is a change, and it shows both sentences.
+    more = "By Thursday about 400 members of the Texas National Guard were at Elwood."
+    ev = troops(fresh_db, 3, 400, more)
+    raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[203])
+    [changed] = alerts(fresh_db, FACT_CHANGED)
+    assert "200 troops → 400 troops" in changed["summary"] and "(Texas)" in changed["summary"]
+    details = json.loads(changed["details"])
+    assert details["old"]["evidence"] == texas and details["new"]["evidence"] == more
+    d = build_digest(fresh_db, topic)
+    assert d is not None and f"was: “{texas}”" in d.text and f"now: “{more}”" in d.text
+
+
+def test_marines_and_guard_troops_are_two_contingents(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    topic = replace(profile, raw={**profile.raw, "facts": TROOPS})
+    guard = "Trump deployed 4,000 guard troops to the city in June."
+    marines = "About 700 light infantry Marines from a desert base were given the green light."
+    for n, (value, sentence) in enumerate([(4000, guard), (700, marines)], start=1):
+        ev = troops(fresh_db, n, value, sentence)
+        raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[200 + n])
+    assert alerts(fresh_db, FACT_CHANGED) == []
+
+
+def test_without_subjects_the_contingents_would_flap(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    """The same two reports, unqualified, are one figure: the rule above is what keeps
+    them apart."""
+    topic = replace(profile, raw={**profile.raw, "facts": TROOPS})
+    for n, value in ((1, 300), (2, 500)):
+        ev = troops(fresh_db, n, value, f"About {value} National Guard troops were deployed.")
+        raise_alerts(fresh_db, topic, event_ids=[ev], new_cluster_ids=[200 + n])
+    assert len(alerts(fresh_db, FACT_CHANGED)) == 1
+
+
+# --------------------------------------------------------------------------- headlines
+
+
+def test_a_new_event_reads_as_an_editor_would_write_it(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1, published="2025-10-28T18:00:00-05:00")
+    sentence = "U.S. District Judge Sara Ellis ordered Gregory Bovino to report to her daily."
+    ev = add_event(
+        fresh_db, a, cluster_id=7, event_type="COURT_RULING",
+        actor="U.S. District Judge Sara Ellis",
+        action="ordered Gregory Bovino to report to her daily", target="Gregory Bovino",
+        location="Chicago", event_date="2025-10-28", evidence=sentence,
+    )  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[ev], new_cluster_ids=[7])
+    [alert] = alerts(fresh_db, NEW_EVENT)
+    assert alert["summary"] == (
+        "U.S. District Judge Sara Ellis ordered Gregory Bovino to report to her daily"
+        " — Chicago, Oct. 28"
+    )
+    assert json.loads(alert["details"])["evidence"] == sentence
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"actor": "it", "action": "said the raid would continue", "location": None},
+        {"actor": None, "action": "arrested 14 workers"},
+        {"actor": "ICE", "action": "expected to last", "target": None, "location": None},
+        {"actor": "Baltazar Enriquez", "action": "arrived", "target": None, "location": None},
+        {"actor": "DHS", "action": "launched", "target": None, "location": "Chicago"},
+        {"actor": "DHS", "action": "plans to", "target": None, "location": "Chicago"},
+        {"actor": "Brandon Johnson", "action": "will begin", "target": None},
+        {"actor": "Charles Breyer", "action": "ruling was already a fait accompli"},
+        {"actor": "Protesters", "action": "protest on September 23", "target": None},
+        {"actor": "People", "action": "protests in Los Angeles", "target": None},
+    ],
+)
+def test_a_fragment_raises_no_alert(fresh_db, profile, fields) -> None:  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    ev = add_event(fresh_db, a, cluster_id=8, event_type="DEPLOY", **fields)
+    raise_alerts(fresh_db, profile, event_ids=[ev], new_cluster_ids=[8])
+    assert alerts(fresh_db, NEW_EVENT) == []
+    assert fresh_db["events"].count == 1  # kept in the event log
+
+
+def test_the_headline_comes_from_the_report_that_can_be_written(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    early = add_article(fresh_db, 1, published="2025-10-05T08:00:00+00:00")
+    later = add_article(fresh_db, 2, published="2025-10-05T12:00:00+00:00")
+    e1 = add_event(fresh_db, early, cluster_id=9, actor="they", action="deployed")
+    e2 = add_event(
+        fresh_db, later, cluster_id=9, actor="Texas National Guard troops",
+        action="arrived at the Army Reserve center", location="Elwood", event_date="2025-10-07",
+    )  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[e1, e2], new_cluster_ids=[9])
+    [alert] = alerts(fresh_db, NEW_EVENT)
+    assert alert["summary"] == (
+        "Texas National Guard troops arrived at the Army Reserve center — Elwood, Oct. 7"
+    )
+
+
+def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    """Two sentences of one article about one arrest that landed in two clusters make
+    one NEW_EVENT; the same kind of event another day, or in another article, alerts."""
+    a = add_article(fresh_db, 1)
+    fields = {"event_type": "ARREST_RAID", "actor": "ICE agents", "event_date": "2025-10-27"}
+    e1 = add_event(fresh_db, a, cluster_id=31, action="detained a man near a school", **fields)
+    e2 = add_event(fresh_db, a, cluster_id=32, start=40, action="made the arrest on a street",
+                   **fields)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[e1, e2], new_cluster_ids=[31, 32])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 1
+    other_day = add_event(fresh_db, a, cluster_id=33, start=80, action="detained two painters",
+                          **{**fields, "event_date": "2025-10-29"})  # fmt: skip
+    b = add_article(fresh_db, 2)
+    other_article = add_event(fresh_db, b, cluster_id=34, action="detained a roofer", **fields)
+    raise_alerts(fresh_db, profile, event_ids=[other_day, other_article], new_cluster_ids=[33, 34])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 3
+    # One sentence read as two types ("shot back in its own filing") is one alert.
+    sentence = "Lawyers for the state shot back in its own filing Monday."
+    c = add_article(fresh_db, 3)
+    as_statement = add_event(fresh_db, c, cluster_id=35, event_type="COURT_RULING",
+                             action="shot back in a filing", evidence=sentence)  # fmt: skip
+    as_lawsuit = add_event(fresh_db, c, cluster_id=36, event_type="LAWSUIT",
+                           action="filed a motion", evidence=sentence)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[as_statement, as_lawsuit], new_cluster_ids=[35, 36])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 4
+
+
+@pytest.mark.parametrize(
+    ("fields", "headline"),
+    [
+        (
+            {"actor": "U.S. District Judge Robert Gettleman",
+             "action": "ordered ICE to provide detainees with clean bedding and"},
+            "U.S. District Judge Robert Gettleman ordered ICE to provide detainees with clean "
+            "bedding — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "ICE", "action": "arrested", "target": "14 roofers"},
+            "ICE arrested 14 roofers — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "Judge", "action": "block the deployment",
+             "evidence": "The judge declined to immediately block the deployment."},
+            "The judge declined to immediately block the deployment. — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "ICE", "action": "shot during a vehicle stop", "event_type": "USE_OF_FORCE",
+             "evidence": "ICE says a suspect was fatally shot during a vehicle stop."},
+            "ICE says a suspect was fatally shot during a vehicle stop. — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "National Guard", "action": "rubber bullets and flash bangs on the crowd",
+             "extra": json.dumps({"trigger": "rubber bullets", "trigger_kind": "noun"}),
+             "evidence": "Police fired rubber bullets and flash bangs on the crowd."},
+            "Police fired rubber bullets and flash bangs on the crowd. — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "ICE", "action": "shot a man", "evidence": "A man was shot, ICE said.",
+             "extra": json.dumps({"voice": "passive", "trigger": "shot"})},
+            "A man was shot, ICE said. — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "Donald Trump", "action": "deploying 2,000 troops to the city",
+             "extra": json.dumps({"actor_text": "President Trump"}),
+             "evidence": "President Trump is deploying 2,000 troops to the city."},
+            "President Trump is deploying 2,000 troops to the city — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "Donald Trump", "action": "sent 2,000 troops over objections to Los",
+             "evidence": "Donald Trump sent 2,000 troops over objections to Los Angeles."},
+            "Donald Trump sent 2,000 troops over objections — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "Federal agents", "action": "detained by federal agents",
+             "target": "a student", "evidence": "A student was detained by federal agents."},
+            "A student was detained by federal agents. — Chicago, Oct. 5",
+        ),
+    ],
+)  # fmt: skip
+def test_headlines_are_whole_phrases(fresh_db, profile, fields, headline) -> None:  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    ev = add_event(fresh_db, a, cluster_id=40, **{"event_type": "COURT_RULING", **fields})
+    raise_alerts(fresh_db, profile, event_ids=[ev], new_cluster_ids=[40])
+    assert [r["summary"] for r in alerts(fresh_db, NEW_EVENT)] == [headline]
+
+
+def test_the_troops_status_is_about_troops(profile) -> None:  # type: ignore[no-untyped-def]
+    """The shipped profile's troop status reads troops, not agents arriving at a scene."""
+    from newsmon.alerts import fact_value
+
+    [spec] = [s for s in fact_specs(profile) if s.key == "troops_arrived"]
+    agents = {
+        "event_type": "DEPLOY",
+        "action": "arrived",
+        "evidence": "During the response, ICE agents arrived and were targeted as well.",
+    }
+    troops_ = {"event_type": "DEPLOY", "action": "arrived",
+               "evidence": "Texas National Guard troops arrived at the Army center."}  # fmt: skip
+    assert fact_value(spec, agents) is None
+    assert fact_value(spec, troops_) == ("arrived", "arrived")
+
+
+def test_a_happening_told_by_another_article_is_not_new(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    """Two articles' reports of one launch that ended in two clusters: DHS launched it on
+    Sept. 8, "the Trump administration launched" it on Sept. 8 (DHS is part of it): one
+    alert. Another doer, another day or another place is another happening."""
+    base = {"event_type": "ARREST_RAID", "event_date": "2025-09-08",
+            "action": "launched Operation Midway Blitz"}  # fmt: skip
+    a1, a2, a3, a4, a5 = (add_article(fresh_db, n) for n in range(1, 6))
+    e1 = add_event(fresh_db, a1, cluster_id=51, actor="The Department of Homeland Security",
+                   location="Chicago", **base)  # fmt: skip
+    e2 = add_event(fresh_db, a2, cluster_id=52, actor="the Trump administration",
+                   location=None, **base)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[e1, e2], new_cluster_ids=[51, 52])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 1
+    e3 = add_event(fresh_db, a3, cluster_id=53, actor="Chicago police", location="Chicago",
+                   **base)  # fmt: skip
+    e4 = add_event(fresh_db, a4, cluster_id=54, actor="DHS", location="Chicago",
+                   **{**base, "event_date": "2025-09-09"})  # fmt: skip
+    e5 = add_event(fresh_db, a5, cluster_id=55, actor="DHS", location="Portland", **base)
+    raise_alerts(fresh_db, profile, event_ids=[e3, e4, e5], new_cluster_ids=[53, 54, 55])
+    assert len(alerts(fresh_db, NEW_EVENT)) == 4
 
 
 def test_an_event_without_a_day_of_its_own_stays_in_the_log_without_alerts(fresh_db, topic):  # type: ignore[no-untyped-def]

@@ -231,7 +231,7 @@ def test_down_smtp_leaves_alerts_undelivered_then_delivers_once(fresh_db, profil
         assert run_digest(fresh_db, profile, notify=[mailto(port)]) is None
         assert len(server.inbox.messages) == 1
         text, _ = parts(server.inbox.messages[0])
-        assert text.count("New court ruling") == 3
+        assert text.count("blocked the deployment") == 3
     statuses = [r["status"] for r in fresh_db["deliveries"].rows]
     assert statuses == ["failed", "sent"]
 

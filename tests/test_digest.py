@@ -51,7 +51,7 @@ def add_event(
         "article_id": article_id,
         "event_type": event_type,
         "actor": "National Guard",
-        "action": "deployed to",
+        "action": "deployed troops",
         "location": "Chicago",
         "event_date": "2025-10-05",  # an alert is for something that happened on a day
         "evidence": f"Troops were seen in article {article_id}.",
@@ -67,11 +67,12 @@ def add_event(
 def cluster(
     db: Any, profile: Any, cid: int, outlets: int, event_type: str = "DEPLOY", first: int = 1
 ) -> list[int]:
-    """A cluster reported by ``outlets`` articles; returns the alert ids raised."""
+    """A cluster reported by ``outlets`` articles; returns the alert ids raised. Each
+    cluster is its own happening (its own day: one happening is alerted once)."""
     raised = []
     for k in range(outlets):
         a = add_article(db, first + k)
-        ev = add_event(db, a, cid, event_type)
+        ev = add_event(db, a, cid, event_type, event_date=f"2025-10-{cid % 28 + 1:02d}")
         raised += raise_alerts(db, profile, event_ids=[ev], new_cluster_ids=[cid] if k == 0 else [])
     return raised
 
@@ -353,7 +354,7 @@ def test_cli_dry_run_prints_and_marks_nothing(db_path, profile, tmp_path):  # ty
         cli, ["digest", "--db", db_path, "--dry-run", "--out", str(out)], env={"NEWSMON_NOTIFY": ""}
     )
     assert res.exit_code == 0, res.output
-    assert "New court ruling" in res.output and "dry run" in res.output
+    assert "National Guard deployed troops — Chicago" in res.output and "dry run" in res.output
     assert out.read_text().startswith("# newsmon: 1 new alert")
     db = open_db(db_path)
     assert db["digests"].count == 0
@@ -418,7 +419,10 @@ def test_flow_publishes_markdown_artifact(db_path, profile, prefect_harness, mon
 
     artifact = asyncio.run(latest())
     assert artifact.type == "markdown"
-    assert "New court ruling" in artifact.data and "## Delivery" in artifact.data
+    assert (
+        "National Guard deployed troops — Chicago" in artifact.data
+        and "## Delivery" in artifact.data
+    )
     db = open_db(db_path)
     assert json.loads(db["digests"].get(summary["digest_id"])["delivered_to"]) == []
 
@@ -456,7 +460,7 @@ def test_demo_digest_text_stores_and_returns_text(db_path, profile):  # type: ig
     assert demo_digest_text(db_path) is None
     _seeded_db(db_path, profile)
     text = demo_digest_text(db_path)
-    assert text is not None and "New court ruling" in text
+    assert text is not None and "National Guard deployed troops — Chicago" in text
     db = open_db(db_path)
     assert db["digests"].count == 1
     assert db["deliveries"].count == 0  # the demo never sends anything
