@@ -292,7 +292,9 @@ def pipeline_stages(site: RemoteSite, db_path: str, workers: int) -> int:
     feeds = [FeedSpec(u) for u in site.feed_urls()]
     states = pipeline.feed_states(db_path, feeds)
     polls = [pipeline.poll_feed(f, states[f.url], profile, allow_private_hosts=True) for f in feeds]
-    tasks, _, _ = pipeline.record_polls(db_path, polls, max_articles=10**6)
+    tasks = pipeline.record_polls(
+        db_path, polls, max_articles=10**6, prefilter=pipeline.prefilter_for(profile)
+    ).tasks
     stored = 0
     for chunk in pipeline.chunked(tasks, 50):
         fetches = pipeline.fetch_pages(chunk, profile, allow_private_hosts=True)

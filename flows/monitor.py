@@ -66,9 +66,11 @@ def poll_feed_task(
 
 @task(name="record-polls", cache_policy=NO_CACHE)
 def record_polls_task(
-    db_path: str, polls: list[pipeline.FeedPoll], max_articles: int
-) -> tuple[list[pipeline.PageTask], int, int]:
-    return pipeline.record_polls(db_path, polls, max_articles=max_articles)
+    db_path: str, polls: list[pipeline.FeedPoll], max_articles: int, profile: TopicProfile
+) -> pipeline.Selection:
+    return pipeline.record_polls(
+        db_path, polls, max_articles=max_articles, prefilter=pipeline.prefilter_for(profile)
+    )
 
 
 ProcessOut = tuple[list[pipeline.Processed], list[pipeline.PageFailure]]
@@ -162,9 +164,10 @@ def monitor(
         for message in pipeline.add_polls(counts, polls):
             logger.warning(message)
 
-        tasks, counts.items_seen, counts.retried = record_polls_task(
-            db, _opaque(polls), max_articles or profile.fetch.max_articles_per_run
+        selection = record_polls_task(
+            db, _opaque(polls), max_articles or profile.fetch.max_articles_per_run, _opaque(profile)
         )
+        tasks = pipeline.add_selection(counts, selection)
         size = chunk_size or pipeline.auto_chunk_size(len(tasks))
         chunks = [list(c) for c in pipeline.chunked(tasks, size)]
         n_workers = workers or (pipeline.default_workers() if len(tasks) >= 2 * size else 1)

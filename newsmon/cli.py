@@ -77,6 +77,7 @@ def format_counts(result: dict[str, object]) -> str:
     rows = [
         ("feeds polled", result["feeds_polled"]),
         ("items seen", result["items_seen"]),
+        ("  off-topic, not fetched", result.get("skipped_off_topic", 0)),
         ("new articles", result["new_articles"]),
         ("  relevant", result["relevant"]),
         ("  duplicates", result["duplicates"]),
@@ -87,7 +88,7 @@ def format_counts(result: dict[str, object]) -> str:
         ("errors", result["errors"]),
     ]
     lines = [f"run {result['run_id']} ({result['topic']}): {result['status']}"]
-    lines += [f"  {name:<20}{value:>6}" for name, value in rows]
+    lines += [f"  {name:<24}{value:>6}" for name, value in rows]
     errors = result.get("error_messages") or []
     assert isinstance(errors, list)
     if errors:

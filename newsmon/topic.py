@@ -1,10 +1,12 @@
-"""Models built once per topic profile (cached): the relevance model and its seeds."""
+"""Models built once per topic profile (cached): the relevance model and its seeds, and
+the feed-entry decision built on it."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
+from extractors.prefilter import PrefilterModel, build_prefilter
 from extractors.relevance import RelevanceModel, build_model
 from extractors.seeds import parse_seed
 from newsmon.profile import TopicProfile
@@ -29,3 +31,11 @@ def relevance_model(profile: TopicProfile) -> RelevanceModel:
         seed_weight=r.seed_weight,
         min_anchor_strength=r.min_anchor_strength,
     )
+
+
+@lru_cache(maxsize=8)
+def prefilter_model(profile: TopicProfile) -> PrefilterModel:
+    """The feed-entry decision for the profile: its relevance model plus the names and
+    aliases of its actors (see :mod:`extractors.prefilter`)."""
+    names = [n for a in profile.actors for n in (a.name, *a.aliases)]
+    return build_prefilter(relevance_model(profile), names)
