@@ -22,7 +22,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -432,11 +432,18 @@ def _select_pages(
 
 
 def fetch_pages(
-    tasks: Sequence[PageTask], profile: TopicProfile, *, allow_private_hosts: bool
+    tasks: Sequence[PageTask],
+    profile: TopicProfile,
+    *,
+    allow_private_hosts: bool,
+    on_page: Callable[[], None] | None = None,
 ) -> list[PageFetch]:
-    """Fetch a chunk of pages; hosts in parallel, one request at a time per host."""
+    """Fetch a chunk of pages; hosts in parallel, one request at a time per host.
+    ``on_page`` is called as each page is done (for a progress display)."""
     with Fetcher(profile.fetch, allow_private_hosts=allow_private_hosts) as fetcher:
-        results = fetcher.get_many([t.url for t in tasks], allowed_types=PAGE_TYPES)
+        results = fetcher.get_many(
+            [t.url for t in tasks], allowed_types=PAGE_TYPES, on_done=on_page
+        )
     out = []
     for task, res in zip(tasks, results, strict=True):
         if isinstance(res, FetchError):
