@@ -395,11 +395,11 @@ def _select_pages(
     known = store.known_urls(db, [*by_canonical, *(i.url for i in by_canonical.values())])
     versions = store.article_versions(db, set(known.values()))
     tasks: list[PageTask] = []
-    new: list[FeedItem] = []
+    new: dict[str, FeedItem] = {}
     for canonical, item in by_canonical.items():
         aid = known.get(canonical) or known.get(item.url)
         if aid is None:
-            new.append(item)
+            new[canonical] = item
         elif _is_newer(item.updated, versions.get(aid)):
             tasks.append(PageTask(item.url, item.feed_url, item, known_article_id=aid))
     judged = skipped.judge(db, new, prefilter)

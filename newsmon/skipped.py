@@ -12,7 +12,7 @@ Runs inside the caller's transaction (never commits or begins).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -48,44 +48,62 @@ def _rows(db: sqlite_utils.Database, canonicals: Sequence[str]) -> dict[str, tup
     return out
 
 
-def recorded(db: sqlite_utils.Database, urls: Iterable[str]) -> set[str]:
-    """The canonical forms of ``urls`` that are on record as skipped."""
-    return set(_rows(db, list(dict.fromkeys(canonicalize_url(u) for u in urls))))
+def recorded(db: sqlite_utils.Database, canonicals: Iterable[str]) -> set[str]:
+    """Those of the canonical URLs ``canonicals`` that are on record as skipped."""
+    return set(_rows(db, list(dict.fromkeys(canonicals))))
 
 
-def _record(
-    db: sqlite_utils.Database,
-    item: FeedItem,
-    decision: FeedDecision,
-    model: PrefilterModel,
-) -> None:
-    db.table(TABLE).upsert(
-        {
-            "canonical_url": canonicalize_url(item.url),
-            "url": item.url,
-            "feed_url": item.feed_url,
-            "title": item.title,
-            "summary": item.summary,
-            "categories": json.dumps(list(item.categories)),
-            "published": item.published,
-            "updated": item.updated,
-            "guid": item.guid,
-            "status": "off_topic",
-            "reason": decision.reason,
-            "score": decision.score,
-            "decided_by": model.version,
-            "decided_at": now_iso(),
-        },
-        pk="canonical_url",
+_COLUMNS = (
+    "canonical_url",
+    "url",
+    "feed_url",
+    "title",
+    "summary",
+    "categories",
+    "published",
+    "updated",
+    "guid",
+    "status",
+    "reason",
+    "score",
+    "decided_by",
+    "decided_at",
+)
+_UPSERT = (
+    f"insert into {TABLE} ({', '.join(_COLUMNS)}) values ({', '.join('?' * len(_COLUMNS))}) "
+    "on conflict(canonical_url) do update set "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+)
+
+
+def _row(
+    canonical: str, item: FeedItem, decision: FeedDecision, version: str
+) -> tuple[object, ...]:
+    return (
+        canonical,
+        item.url,
+        item.feed_url,
+        item.title,
+        item.summary,
+        json.dumps(list(item.categories)),
+        item.published,
+        item.updated,
+        item.guid,
+        "off_topic",
+        decision.reason,
+        decision.score,
+        version,
+        now_iso(),
     )
 
 
 def judge(
     db: sqlite_utils.Database,
-    items: Sequence[FeedItem],
+    items: Mapping[str, FeedItem],
     model: PrefilterModel | None,
 ) -> Judged:
-    """Judge new feed items (none of them a stored article) from their entries.
+    """Judge new feed items (by canonical URL; none of them a stored article) from their
+    entries.
 
     An item on record as skipped, by this ``model`` and with the same title and summary,
     stays skipped without being judged again. Then every recorded item judged by another
@@ -93,12 +111,12 @@ def judge(
     None (the profile switched the feed decision off) every item is fetched, the recorded
     ones included.
     """
-    by_canonical = {canonicalize_url(i.url): i for i in items}
-    known = _rows(db, list(by_canonical))
+    known = _rows(db, list(items))
     version = model.version if model is not None else None
     fetch: list[FeedItem] = []
+    rows: list[tuple[object, ...]] = []
     skipped = 0
-    for canonical, item in by_canonical.items():
+    for canonical, item in items.items():
         row = known.get(canonical)
         if row is not None and row == (version, item.title or "", item.summary or ""):
             continue
@@ -109,9 +127,10 @@ def judge(
         if decision.fetch:
             fetch.append(item)
         else:
-            _record(db, item, decision, model)
+            rows.append(_row(canonical, item, decision, model.version))
             skipped += row is None
-    fetch.extend(_judge_again(db, model, set(by_canonical)))
+    db.conn.executemany(_UPSERT, rows)
+    fetch.extend(_judge_again(db, model, set(items)))
     return Judged(fetch, skipped)
 
 
@@ -122,6 +141,7 @@ def _judge_again(
     stay until the article is stored); the others are recorded under this version."""
     version = model.version if model is not None else ""
     out: list[FeedItem] = []
+    rows: list[tuple[object, ...]] = []
     sql = (
         f"select canonical_url, url, feed_url, title, summary, categories, published, "
         f"updated, guid from {TABLE} where decided_by != ?"
@@ -148,7 +168,8 @@ def _judge_again(
         if decision.fetch:
             out.append(item)
         else:
-            _record(db, item, decision, model)
+            rows.append(_row(canonical, item, decision, model.version))
+    db.conn.executemany(_UPSERT, rows)
     return out
 
 
