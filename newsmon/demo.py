@@ -67,9 +67,7 @@ def run_demo(
         echo("Run 1: the site has published its first articles (and republished the seeds).")
         t0 = time.perf_counter()
         with display("Run 1"):
-            first = monitor(
-                db=str(path), feeds=feeds, allow_private_hosts=True, per_host_delay=0.0
-            )
+            first = monitor(db=str(path), feeds=feeds, allow_private_hosts=True, per_host_delay=0.0)
         echo(format_counts(first))
         echo(f"  ({time.perf_counter() - t0:.1f} s)\n")
 
