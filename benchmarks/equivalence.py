@@ -5,15 +5,13 @@ same output. This script checks each one on real text (the benchmark's article p
 the seed corpus, the test fixtures, the article-extraction pages when they are there)
 and on random strings, and prints the time of both:
 
-- ``extractors.events._anchored_finditer`` against ``finditer`` of the titled-name and
-  organisation patterns;
+- ``extractors.mentions.PhraseIndex`` (the event rules' trigger phrases and generic doers
+  looked up word by word) against one case-insensitive regex alternation;
 - ``extractors.article``'s guarded author XPaths and ``_author`` against trafilatura's
   ``AUTHOR_*_XPATHS`` and ``extract_author``;
 - ``extractors.article._trafilatura_metadata`` against trafilatura's
   ``extract_metadata`` (title, author, date, site name);
 - ``newsmon.alerts.one_line``'s fast path against the per-character loop;
-- ``extractors.events._alias_pattern`` (a trie) against ``_alias_alternation`` (one
-  branch per alias, longest first) for the profile's actors and places;
 - ``extractors.article._body_text``, which skips trafilatura's comparison with
   readability/justext when the text is long enough, against always running it (also on
   every demo-site page and the golden fixture pages).
@@ -151,46 +149,53 @@ def _compare_spans(
     return diff
 
 
-def check_patterns(texts: list[str], fuzz: int) -> int:
-    from extractors import events as ev
+class _Span:
+    """A found phrase as a match object: ``span()`` only."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self._span = (start, end)
+
+    def span(self) -> tuple[int, int]:
+        return self._span
+
+
+def check_phrase_index(texts: list[str], fuzz: int) -> int:
+    """The event rules' trigger phrases and generic doers, looked up word by word over a
+    sentence's tokens (``extractors.mentions.PhraseIndex``), against one case-insensitive
+    regex alternation (longest first) over the sentence, kept where a match starts and
+    ends on token boundaries."""
+    from extractors.lexicon import load_rules
+    from extractors.mentions import PhraseIndex, tokenize
 
     strings = _sentences(texts)
     rng = random.Random(1)
     seps = [" ", "  ", "\n", "\t", "", "\u00a0", ", "]
+    rules = load_rules()
+    words = sorted({w for p in (*rules.senses, *rules.groups) for w in p.split()})
     for _ in range(fuzz):
         k = rng.randint(1, 14)
-        strings.append("".join(rng.choice(VOCAB) + rng.choice(seps) for _ in range(k)))
-    cases = [
-        ("titled names", ev._TITLED, ev._TITLE_ANCHOR, ev._TITLE_PRE_WORDS),
-        ("organisations", ev._ORG, ev._ORG_ANCHOR, ev._ORG_PRE_WORDS),
-    ]
-    return sum(
-        _compare_spans(
-            name,
-            strings,
-            rx.finditer,
-            lambda s, rx=rx, anchor=anchor, words=words: ev._anchored_finditer(
-                rx, anchor, s, words
-            ),
-            ("finditer", "anchored"),
-        )
-        for name, rx, anchor, words in cases
-    )
-
-
-def check_alias_patterns(texts: list[str]) -> int:
-    from extractors import events as ev
-    from newsmon.profile import load_profile
-
-    strings = _sentences(texts)
-    lex = ev._lexicon(load_profile())
+        strings.append("".join(rng.choice(words + VOCAB) + rng.choice(seps) for _ in range(k)))
     bad = 0
-    for name, aliases in (("actor aliases", lex.actor_of), ("place aliases", lex.place_of)):
-        slow_rx, fast_rx = ev._alias_alternation(aliases), ev._alias_pattern(aliases)
-        assert slow_rx is not None and fast_rx is not None
-        bad += _compare_spans(
-            name, strings, slow_rx.finditer, fast_rx.finditer, ("alternation", "trie")
+    for name, phrases in (("trigger phrases", rules.senses), ("doer groups", rules.groups)):
+        alts = sorted(phrases, key=len, reverse=True)
+        rx = re.compile(
+            r"(?<![\w-])(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in alts)
+            + r")(?![\w-])",
+            re.IGNORECASE,
         )
+        index = PhraseIndex(phrases)
+
+        def slow(s: str, rx: re.Pattern[str] = rx) -> list[_Span]:
+            toks = tokenize(s)
+            starts, ends = {t.start for t in toks}, {t.end for t in toks}
+            return [_Span(*m.span()) for m in rx.finditer(s)
+                    if m.start() in starts and m.end() in ends]  # fmt: skip
+
+        def fast(s: str, index: PhraseIndex = index) -> list[_Span]:
+            toks = tokenize(s)
+            return [_Span(toks[i].start, toks[j - 1].end) for i, j, _ in index.find(toks)]
+
+        bad += _compare_spans(name, strings, slow, fast, ("alternation", "word index"))
     return bad
 
 
@@ -357,8 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     pages = _pages(args.pages)
     texts = _texts(pages)
-    bad = check_patterns(texts, args.fuzz)
-    bad += check_alias_patterns(texts)
+    bad = check_phrase_index(texts, args.fuzz)
     bad += check_author_and_metadata(pages)
     bad += check_one_line(texts)
     bad += check_body_fast_path(pages + _demo_and_fixture_pages())

@@ -319,3 +319,30 @@ def find_dates(
             continue
         out.append(d)
     return out
+
+
+_MONTH_WORD = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
+)
+_COARSE = re.compile(
+    r"\b(?:in|since|during|through|until|by|from|of)\s+(?:early\s+|mid-|late\s+)?"
+    + _MONTH_WORD
+    + r"(?!\s+\d)"
+    r"|\b(?:last|this|earlier this|later this|next)\s+"
+    r"(?:month|year|summer|spring|fall|autumn|winter)\b"
+    r"|\b(?:in|since)\s+(?:19|20)\d\d\b"
+    r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a few|several|many)"
+    r"\s+(?:months|years)\s+ago\b"
+    # relative to another event, not to the story's day: "two days after", "a week later"
+    r"|\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)"
+    r"\s+(?:days?|weeks?|hours?)\s+(?:after|before|earlier|later)\b"
+)
+
+
+def has_coarse_time(sentence: str) -> bool:
+    """Whether the sentence places something by a time coarser than a day ("in June",
+    "last month", "since September", "in 2020", "two years ago") or relative to another
+    event ("two days after"): background, whose day a reader cannot infer from the
+    story's."""
+    return _COARSE.search(sentence) is not None

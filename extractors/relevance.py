@@ -324,9 +324,7 @@ def _anchor_strength(
     in_title = model.anchors.counts(title or "")
     in_lead, in_rest = model.anchors.counts(lead), model.anchors.counts(rest)
     found = tuple(w for w in model.anchors.words if in_title[w] or in_lead[w] or in_rest[w])
-    strength = sum(
-        3 * min(in_title[w], 1) + 2 * min(in_lead[w], 2) + in_rest[w] for w in found
-    )
+    strength = sum(3 * min(in_title[w], 1) + 2 * min(in_lead[w], 2) + in_rest[w] for w in found)
     return found, float(strength)
 
 

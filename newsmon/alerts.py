@@ -378,9 +378,22 @@ def new_event_types(profile: TopicProfile) -> frozenset[str]:
 
 
 def _alertable(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Only an event that says who did it is worth a ping ("arrested", with nobody doing
-    the arresting, stays in the event log, searchable, without an alert)."""
-    return any(e.get("actor") for e in events)
+    """Only an event that says who did it and on what day is worth a ping. "Arrested",
+    with nobody doing the arresting, and "protesters have gathered outside the facility"
+    or "Perry later extended the order", with no day of their own (a day inferred from
+    the article's context does not count), stay in the event log, searchable, without an
+    alert: a report of something new says when it happened."""
+    return any(e.get("actor") and _dated_by_its_sentence(e) for e in events)
+
+
+def _dated_by_its_sentence(e: Mapping[str, Any]) -> bool:
+    if not e.get("event_date"):
+        return False
+    try:
+        extra = json.loads(e.get("extra") or "{}")
+    except (TypeError, ValueError):
+        extra = {}
+    return not (isinstance(extra, dict) and extra.get("date_from"))
 
 
 def new_event_alerts(

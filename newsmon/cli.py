@@ -160,3 +160,6 @@ cli.add_command(digest_command, "digest")
 from newsmon.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command, "serve")
+from newsmon.topic_new import topic_command  # noqa: E402
+
+cli.add_command(topic_command, "topic")

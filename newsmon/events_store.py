@@ -34,11 +34,12 @@ import json
 import logging
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
+from extractors.cast import GENERIC_KEYS
 from extractors.records import Event
 from newsmon.db import now_iso
 
@@ -473,6 +474,58 @@ def _add_reports(
     db.execute(f"UPDATE event_clusters SET {', '.join(sets)} WHERE id = ?", [*params, cluster_id])
 
 
+def same_role_cluster(
+    db: sqlite_utils.Database, e: Event, containing: Mapping[str, frozenset[str]] | None = None
+) -> int | None:
+    """An unnamed doer ("a federal judge", "federal agents") and a named one of the same
+    role ("U.S. District Judge April Perry", "ICE") are one doer when everything else
+    agrees: same type, dates within a day (both given by the text), compatible places,
+    and exactly one such cluster."""
+    day = _day(e.event_date)
+    role = dict(e.extra).get("actor_role")
+    generic = GENERIC_KEYS.get(role or "")
+    if day is None or generic is None or e.actor is None:
+        return None
+    lo = (day - timedelta(days=DATE_TOLERANCE_DAYS)).isoformat()
+    hi = (day + timedelta(days=DATE_TOLERANCE_DAYS)).isoformat()
+    if e.actor == generic:
+        rows = db.execute(
+            "SELECT c.id, c.target, c.location, e.extra FROM event_clusters c"
+            " JOIN events e ON e.id = c.first_event_id"
+            " WHERE c.event_type = ? AND c.actor != ? AND c.event_date BETWEEN ? AND ?",
+            [e.event_type, generic, lo, hi],
+        ).fetchall()
+        rows = [r for r in rows if (json.loads(r[3] or "{}") or {}).get("actor_role") == role]
+    else:
+        rows = db.execute(
+            "SELECT id, target, location, NULL FROM event_clusters"
+            " WHERE event_type = ? AND actor = ? AND event_date BETWEEN ? AND ?",
+            [e.event_type, generic, lo, hi],
+        ).fetchall()
+    # Targets are the texts' own words ("agents", "immigration agents"): only the place
+    # must agree, and exactly one cluster must fit.
+    fits = {
+        int(cid) for cid, _target, location, _ in rows
+        if _nested(location, e.location, containing or {})
+    }  # fmt: skip
+    return fits.pop() if len(fits) == 1 else None
+
+
+def cluster_view(e: Event) -> Event:
+    """The event as clustering compares it: the doer by its key (the profile's canonical
+    name, a person's name, or a group's role), not by the words of this article
+    ("Illinois Gov. JB Pritzker" and "Pritzker" are one doer); and only a date the
+    sentence gives (a date inferred from the article's context, ``extra["date_from"]``,
+    is a reader's guess: clustering treats the event as undated)."""
+    extra = dict(e.extra)
+    key = extra.get("actor_key")
+    if key and key != e.actor:
+        e = replace(e, actor=key)
+    if extra.get("date_from") and e.event_date is not None:
+        e = replace(e, event_date=None)
+    return e
+
+
 def store_events(
     db: sqlite_utils.Database,
     article_id: int,
@@ -506,12 +559,15 @@ def store_events(
         if key in existing:
             event_ids.append(existing[key])
             continue
-        cid = find_cluster(db, e, reported, containing)
+        ce = cluster_view(e)
+        cid = find_cluster(db, ce, reported, containing)
+        if cid is None:
+            cid = same_role_cluster(db, ce, containing)
         if cid is None:
             # The new cluster first, so that the event is inserted with its cluster id:
             # updating an events row afterwards would re-index its evidence in
             # events_fts (the update trigger deletes and re-inserts the FTS entry).
-            cid = _create_cluster(db, e, None, article_id, reported, source, now)
+            cid = _create_cluster(db, ce, None, article_id, reported, source, now)
             new_clusters.append(cid)
             event_id = _insert_event(db, article_id, e, now, revision, cid)
             db.execute("UPDATE event_clusters SET first_event_id = ? WHERE id = ?", [event_id, cid])

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from extractors import events as event_extractor
 from extractors.article import extract_article
 from extractors.dedupe import Fingerprint, fingerprint
 from extractors.feeds import parse_feed
@@ -46,7 +45,7 @@ from newsmon.fetch import Fetcher, FetchResult
 from newsmon.places import sync_places
 from newsmon.profile import FeedSpec, TopicProfile
 from newsmon.revisions import record_revision
-from newsmon.topic import prefilter_model, relevance_model
+from newsmon.topic import event_extractor, prefilter_model, relevance_model
 
 LOGGER = logging.getLogger(__name__)
 
@@ -180,7 +179,7 @@ def prepare(db_path: str, profile: TopicProfile) -> PrepareInfo:
                 index.add(aid, text)
                 # What the seeds report is already known: their events form clusters
                 # (so later reports of them join, not alert) but raise no alert.
-                events = event_extractor.extract_events(text, published=published, profile=profile)
+                events = event_extractor(profile).extract(text, published=published)
                 store_events(db, aid, events, containing=profile.containing())
         return PrepareInfo(seeds_loaded=len(seeded), index_rebuilt=rebuilt or 0)
     finally:
@@ -600,6 +599,7 @@ def _process_pages(
     fetches: Sequence[PageFetch], profile: TopicProfile
 ) -> tuple[list[Processed], list[PageFailure]]:
     model = relevance_model(profile)
+    extractor = event_extractor(profile)
     done: list[Processed] = []
     failed: list[PageFailure] = []
     for f in fetches:
@@ -624,11 +624,7 @@ def _process_pages(
         rel = relevance_score(article.text, title, model)
         events: tuple[Event, ...] = ()
         if rel.relevant:
-            events = tuple(
-                event_extractor.extract_events(
-                    article.text, published=article.published, profile=profile
-                )
-            )
+            events = tuple(extractor.extract(article.text, published=article.published))
         done.append(Processed(task, article, rel, events, fingerprint(article.text)))
     return done, failed
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractors.lexicon import Additions, RulesError, additions_from_mapping
 from newsmon.errors import ProfileError
 
 LOGGER = logging.getLogger(__name__)
@@ -108,6 +109,8 @@ class TopicProfile:
     fetch: FetchSpec = field(default_factory=FetchSpec)
     allow_private_hosts: bool = False
     notify: tuple[str, ...] = ()
+    #: Words the profile adds to the event extractor's rules (its ``[events]`` section).
+    events: Additions = field(default_factory=Additions)
     #: The whole parsed TOML, for sections that other modules read themselves
     #: (``[[facts]]`` for alerts, ``[digest]`` for delivery, ...).
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -344,6 +347,10 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
         raise ProfileError(sp, "[fetch] timeout and max_bytes must be positive")
 
     notify = _strs(_table(raw, "digest", sp).get("notify"), "[digest] notify", sp)
+    try:
+        events = additions_from_mapping(_table(raw, "events", sp))
+    except RulesError as exc:
+        raise ProfileError(sp, str(exc)) from None
     allow_private = topic.get("allow_private_hosts", False)
     if not isinstance(allow_private, bool):
         raise ProfileError(sp, "[topic] allow_private_hosts must be true or false")
@@ -363,5 +370,6 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
         fetch=fetch,
         allow_private_hosts=allow_private,
         notify=notify,
+        events=events,
         raw=raw,
     )

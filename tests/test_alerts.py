@@ -564,3 +564,22 @@ def test_a_figure_placed_elsewhere_is_not_this_storys(fresh_db, topic):  # type:
     changed = alerts(fresh_db, FACT_CHANGED)
     assert len(changed) == 1
     assert "1,000" in changed[0]["summary"] and "1,500" in changed[0]["summary"]
+
+
+def test_an_event_without_a_day_of_its_own_stays_in_the_log_without_alerts(fresh_db, topic):  # type: ignore[no-untyped-def]
+    """Background ("protesters have gathered outside the facility for weeks") and a day
+    the extractor inferred from the article's context are no news of their own: the
+    event is stored, searchable, and raises nothing."""
+    dated = add_event(fresh_db, add_article(fresh_db, 1), cluster_id=1, event_type="PROTEST")
+    undated = add_event(
+        fresh_db, add_article(fresh_db, 2), cluster_id=2, event_type="PROTEST", event_date=None
+    )
+    inferred = add_event(
+        fresh_db,
+        add_article(fresh_db, 3),
+        cluster_id=3,
+        event_type="PROTEST",
+        extra=json.dumps({"date_from": "context"}),
+    )
+    raise_alerts(fresh_db, topic, event_ids=[dated, undated, inferred], new_cluster_ids=[1, 2, 3])
+    assert [a["event_id"] for a in alerts(fresh_db, NEW_EVENT)] == [dated]

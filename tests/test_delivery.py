@@ -163,6 +163,7 @@ def seed_alerts(db: Any, profile: Any, clusters: int = 2, start: int = 1) -> lis
                     "actor": f"Judge <i>{c}</i>",
                     "action": "blocked",
                     "target": "the deployment",
+                    "event_date": "2025-10-05",
                     "evidence": f"The judge blocked it ({c}).",
                     "evidence_start": 0,
                     "cluster_id": c,

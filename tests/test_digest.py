@@ -53,6 +53,7 @@ def add_event(
         "actor": "National Guard",
         "action": "deployed to",
         "location": "Chicago",
+        "event_date": "2025-10-05",  # an alert is for something that happened on a day
         "evidence": f"Troops were seen in article {article_id}.",
         "evidence_start": 0,
         "evidence_end": 10,

@@ -405,7 +405,7 @@ def test_extracted_seed_article_stored_by_three_outlets(
 ) -> None:
     from pathlib import Path
 
-    from extractors.events import extract_events
+    from newsmon.topic import event_extractor
 
     text = (
         Path(__file__).resolve().parent.parent
@@ -413,11 +413,12 @@ def test_extracted_seed_article_stored_by_three_outlets(
         / "chicago-immigration-2025"
         / "001_0ddfd030a1922397.txt"
     ).read_text()
-    evs = extract_events(text, published="2025-09-01", profile=profile)
+    evs = event_extractor(profile).extract(text, published="2025-09-01")
     assert evs
     ids = [article(fresh_db, f"o{i}.example", "2025-09-01") for i in range(3)]
     first = store(fresh_db, ids[0], evs)
-    assert len(first.new_cluster_ids) == len(evs)
+    # Reports of one happening within the article share a cluster; every event has one.
+    assert 0 < len(first.new_cluster_ids) <= len(evs)
     for aid in ids[1:]:
         r = store(fresh_db, aid, evs)
         assert r.new_cluster_ids == ()

@@ -39,6 +39,7 @@ from extractors.sentences import split_sentences
 from newsmon import pipeline
 from newsmon.fetch import FetchResult
 from newsmon.profile import TopicProfile
+from newsmon.topic import event_extractor
 
 EXAMPLES = int(os.environ.get("NEWSMON_FUZZ_EXAMPLES", "60"))
 #: Seconds any one call may take on hostile input (generous for a loaded CI machine).
@@ -135,7 +136,8 @@ def test_quantities_and_sentences_on_any_text(text: str) -> None:
 
 
 def _check_events(text: str, published: str | None, profile: TopicProfile) -> None:
-    events = bounded(lambda: extract_events(text, published=published, profile=profile))
+    ex = event_extractor(profile)
+    events = bounded(lambda: extract_events(text, published=published, extractor=ex))
     for ev in events:
         assert ev.event_type in EVENT_TYPES
         assert text[ev.evidence_start : ev.evidence_end] == ev.evidence

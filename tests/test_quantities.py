@@ -111,7 +111,7 @@ _PIECES = [
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=14))
 def test_find_quantities_equals_running_both_patterns(words: list[str]) -> None:
-    from extractors.quantities import _quantities
+    from extractors.quantities import default_finder
 
     sentence = " ".join(words)
-    assert find_quantities(sentence) == _quantities(sentence)
+    assert find_quantities(sentence) == default_finder().all(sentence)
