@@ -179,7 +179,8 @@ def check_phrase_index(texts: list[str], fuzz: int) -> int:
     for name, phrases in (("trigger phrases", rules.senses), ("doer groups", rules.groups)):
         alts = sorted(phrases, key=len, reverse=True)
         rx = re.compile(
-            r"(?<![\w-])(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in alts)
+            r"(?<![\w-])(?:"
+            + "|".join(r"\s+".join(map(re.escape, p.split())) for p in alts)
             + r")(?![\w-])",
             re.IGNORECASE,
         )

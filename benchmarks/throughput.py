@@ -1,8 +1,8 @@
 """End-to-end throughput of the monitor against a bare baseline, in the same run.
 
 Serves N generated article pages (default 1,000, ~100 KB of HTML each, distinct
-on-topic stories so every stage does its full work: relevance, near-duplicate check,
-event extraction) from 127.0.0.1 in several feeds, then measures:
+stories so every stage does its full work: relevance, near-duplicate check, event
+extraction) from 127.0.0.1 in several feeds, then measures:
 
 - **baseline**: a plain loop, no Prefect: httpx GET each feed, feedparser, then for each
   item httpx GET + trafilatura + one sqlite insert (one transaction at the end).
@@ -12,12 +12,22 @@ event extraction) from 127.0.0.1 in several feeds, then measures:
   start-up (the ephemeral API, several seconds) is measured separately and not counted,
   because a scheduled deployment pays it once per worker, not per run.
 
+The site is a general news site: ``--mix`` gives the share of its items that are on
+the topic (the others are off-topic city news: transit, sports, weather, crime), and its
+feeds carry each item's title and a one-sentence summary, as real feeds do
+(``--no-summaries``: titles only). The default measures two sites in one sitting: all
+items on the topic, and 10 % on the topic. newsmon does not fetch the items whose feed
+entry is off the topic (``extractors.prefilter``); the baseline fetches everything. A
+contender's rate counts every feed item it dealt with: stored, or (newsmon) recorded as
+off the topic without fetching.
+
 Usage:
     python benchmarks/throughput.py [--articles 1000] [--feeds 10] [--repeat 3]
+                                    [--mix 1,0.1] [--no-summaries]
                                     [--skip-stages] [--skip-flow]
-Prints one line per contender (articles/second, CPU per article) and the ratio to the
-baseline; the flow and the baseline alternate ``--repeat`` times and the last line is
-the ratio of their medians.
+Prints one line per contender (items/second, CPU per item) and the ratio to the
+baseline; per site, the flow and the baseline alternate ``--repeat`` times, and the last
+lines give the ratio of their medians for each site.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape as html_escape
@@ -78,23 +89,80 @@ def make_article(
     return title, PAGE_STYLES[pages](i, rng, title, paragraphs, filler)
 
 
-class Site:
-    """N articles in F RSS feeds, served from memory on 127.0.0.1."""
+#: Labels of the demo site's articles that are on the topic, and off it (near-topic
+#: stories, the same agencies in other cities, are left out of the general site).
+ON_TOPIC_LABELS = frozenset(
+    {"followup", "republished_seed", "wire_copy", "same_outlet_other_url", "rewrite_material"}
+)
+OFF_TOPIC_LABELS = frozenset({"off_topic"})
 
-    def __init__(self, n: int, feeds: int, seed: int = 7, pages: str = "news") -> None:
+
+@dataclass(frozen=True)
+class Prose:
+    """What one kind of generated story is drawn from: the demo site's articles of some
+    labels, as (headline, summary) pairs and a pool of their sentences."""
+
+    leads: tuple[tuple[str, str], ...]
+    pool: tuple[str, ...]
+
+
+def prose(labels: frozenset[str]) -> Prose:
+    from newsmon.demo_site.server import load_content
+
+    specs = [s for s in load_content() if s.label in labels and s.summary]
+    pool = tuple(
+        sent
+        for spec in specs
+        for para in spec.body
+        for sent in _SENTENCE_SPLIT.split(para.removeprefix("## ").removeprefix("- "))
+        if len(sent.split()) >= 6
+    )
+    return Prose(tuple(dict.fromkeys((s.title, s.summary) for s in specs)), pool)
+
+
+def make_story(
+    i: int, rng: random.Random, source: Prose, filler_pool: list[str], pages: str = "news"
+) -> tuple[str, str, str]:
+    """(title, summary, html): a distinct story drawn from ``source``, whose feed entry
+    is a demo article's headline and summary (the summary also opens the story)."""
+    headline, summary = rng.choice(source.leads)
+    sentences = [summary, *rng.sample(source.pool, min(len(source.pool), rng.randint(29, 44)))]
+    title = f"{headline} ({i})"
+    paragraphs = [" ".join(sentences[k : k + 3]) for k in range(0, len(sentences), 3)]
+    filler = [w for sent in filler_pool[:200] for w in sent.split()]
+    return title, summary, PAGE_STYLES[pages](i, rng, title, paragraphs, filler)
+
+
+class Site:
+    """N articles in F RSS feeds, served from memory on 127.0.0.1; a share ``mix`` of
+    them on the topic (at random places), the others off it."""
+
+    def __init__(
+        self,
+        n: int,
+        feeds: int,
+        seed: int = 7,
+        pages: str = "news",
+        mix: float = 1.0,
+        summaries: bool = True,
+    ) -> None:
         rng = random.Random(seed)
-        pool = sentence_pool()
+        filler_pool = sentence_pool()
+        on, off = prose(ON_TOPIC_LABELS), prose(OFF_TOPIC_LABELS)
+        on_topic = set(random.Random(seed + 1).sample(range(n), round(n * mix)))
         self.pages: dict[str, bytes] = {}
         self.feeds: dict[str, bytes] = {}
         items: list[list[str]] = [[] for _ in range(feeds)]
         start = datetime(2025, 10, 1, tzinfo=UTC)
         for i in range(n):
-            title, html = make_article(i, rng, pool, pages)
+            source = on if i in on_topic else off
+            title, summary, html = make_story(i, rng, source, filler_pool, pages)
             self.pages[f"/story/{i}"] = html.encode()
             stamp = format_datetime(start + timedelta(minutes=i))
+            description = f"<description>{html_escape(summary)}</description>" if summaries else ""
             items[i % feeds].append(
                 f"<item><title>{html_escape(title)}</title><link>{{base}}/story/{i}</link>"
-                f"<guid>story-{i}</guid><pubDate>{stamp}</pubDate></item>"
+                f"{description}<guid>story-{i}</guid><pubDate>{stamp}</pubDate></item>"
             )
         for f, its in enumerate(items):
             self.feeds[f"/feed/{f}.xml"] = (
@@ -152,7 +220,9 @@ class RemoteSite:
     """The same site, served by a child process, so the server's threads do not compete
     for the GIL with what is being measured (a real news site is another machine)."""
 
-    def __init__(self, n: int, feeds: int, pages: str = "news") -> None:
+    def __init__(
+        self, n: int, feeds: int, pages: str = "news", mix: float = 1.0, summaries: bool = True
+    ) -> None:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -164,6 +234,9 @@ class RemoteSite:
                 str(feeds),
                 "--pages",
                 pages,
+                "--mix",
+                str(mix),
+                *(() if summaries else ("--no-summaries",)),
             ],  # fmt: skip
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -186,8 +259,8 @@ class RemoteSite:
         self.proc.wait(timeout=30)
 
 
-def serve(n: int, feeds: int, pages: str) -> int:
-    site = Site(n, feeds, pages=pages)
+def serve(n: int, feeds: int, pages: str, mix: float, summaries: bool) -> int:
+    site = Site(n, feeds, pages=pages, mix=mix, summaries=summaries)
     avg_kb = sum(len(p) for p in site.pages.values()) / len(site.pages) / 1024
     print(site.base, f"{avg_kb:.1f}", flush=True)
     sys.stdin.read()  # until the parent closes our stdin
@@ -292,9 +365,11 @@ def pipeline_stages(site: RemoteSite, db_path: str, workers: int) -> int:
     feeds = [FeedSpec(u) for u in site.feed_urls()]
     states = pipeline.feed_states(db_path, feeds)
     polls = [pipeline.poll_feed(f, states[f.url], profile, allow_private_hosts=True) for f in feeds]
-    tasks, _, _ = pipeline.record_polls(db_path, polls, max_articles=10**6)
-    stored = 0
-    for chunk in pipeline.chunked(tasks, 50):
+    selection = pipeline.record_polls(
+        db_path, polls, max_articles=10**6, prefilter=pipeline.prefilter_for(profile)
+    )
+    stored = selection.skipped  # dealt with: recorded as off the topic, not fetched
+    for chunk in pipeline.chunked(selection.tasks, 50):
         fetches = pipeline.fetch_pages(chunk, profile, allow_private_hosts=True)
         processed, failures = pipeline.process(fetches, profile, workers=workers)
         stored += pipeline.store_chunk(db_path, processed, failures, profile).new_articles
@@ -311,7 +386,9 @@ def pipeline_flow(site: RemoteSite | SiteAt, db_path: str) -> int:
         per_host_delay=0.0,
         max_articles=10**6,
     )
-    return int(result["new_articles"])
+    fetched, skipped = int(result["new_articles"]), int(result["skipped_off_topic"])
+    print(f"  pages fetched and stored: {fetched}; not fetched (off-topic entry): {skipped}")
+    return fetched + skipped
 
 
 #: Processes whose CPU time is not the contender's: the benchmark site (the "other
@@ -387,10 +464,10 @@ def timed(label: str, fn: Callable[[], int], n_expected: int) -> float:
     rate = n / dt if dt else 0.0
     cpu = ""
     if c0 is not None and c1 is not None and n:
-        cpu = f"; CPU {(c1 - c0) / n * 1000:5.1f} ms/article"
-    print(f"{label:<34} {n:>6} articles in {dt:7.2f} s = {rate:7.1f} articles/s{cpu}", flush=True)
+        cpu = f"; CPU {(c1 - c0) / n * 1000:5.1f} ms/item"
+    print(f"{label:<34} {n:>6} items in {dt:7.2f} s = {rate:7.1f} items/s{cpu}", flush=True)
     if n != n_expected:
-        print(f"  !! expected {n_expected} articles, stored {n}", flush=True)
+        print(f"  !! expected {n_expected} items, dealt with {n}", flush=True)
     return rate
 
 
@@ -440,6 +517,59 @@ def flow_in_child(site: RemoteSite, n: int) -> float:
     return rate
 
 
+def measure_site(args: argparse.Namespace, mix: float, tmp: Path) -> tuple[float, float] | None:
+    """Every contender on one site (a share ``mix`` on the topic); the medians of the
+    baseline's and the flow's rates, or None with ``--skip-flow``."""
+    from newsmon.pipeline import default_workers
+
+    workers = default_workers()
+    n = args.articles
+    site = RemoteSite(n, args.feeds, args.pages, mix=mix, summaries=args.summaries)
+    print(
+        f"\n{_site_name(mix, args.summaries)}: {n} pages of {site.avg_kb:.0f} KB on average "
+        f"in {args.feeds} feeds",
+        flush=True,
+    )
+    tag = f"{mix:g}"
+    try:
+        if not args.skip_stages:
+            base = timed(
+                "baseline (httpx+feedparser+trafilatura+sqlite)",
+                lambda: baseline(site, str(tmp / f"base-stages-{tag}.db")),
+                n,
+            )
+            for label, w in (("1 process", 1), (f"{workers} processes", workers)):
+                rate = timed(
+                    f"newsmon stages, {label}",
+                    lambda w=w: pipeline_stages(site, str(tmp / f"stages{w}-{tag}.db"), w),
+                    n,
+                )
+                print(f"  ratio to baseline: {rate / base:.2f}")
+        if args.skip_flow:
+            return None
+        # The machine's speed drifts (the baseline alone has ranged from 113 to 161
+        # articles/s between runs here), so baseline and flow alternate, and the ratio is
+        # of their medians.
+        bases, flows = [], []
+        for k in range(args.repeat):
+            bases.append(
+                timed(
+                    f"baseline, round {k + 1}",
+                    lambda k=k: baseline(site, str(tmp / f"base{k}-{tag}.db")),
+                    n,
+                )
+            )
+            flows.append(flow_in_child(site, n))
+        return statistics.median(bases), statistics.median(flows)
+    finally:
+        site.close()
+
+
+def _site_name(mix: float, summaries: bool) -> str:
+    entries = "titles and summaries" if summaries else "titles only"
+    return f"{mix:.0%} on the topic, feeds with {entries}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=1000)
@@ -463,61 +593,41 @@ def main(argv: list[str] | None = None) -> int:
         "../shared/benchmarks/article-extraction/html): their markup and trafilatura's "
         "time on them, next to the generated pages'",
     )
+    ap.add_argument(
+        "--mix",
+        default="1,0.1",
+        help="share of the items on the topic; several sites: comma-separated (default 1,0.1)",
+    )
+    ap.add_argument(
+        "--no-summaries",
+        dest="summaries",
+        action="store_false",
+        help="feeds give titles only (default: a one-sentence summary too)",
+    )
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--flow-child", metavar="BASE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    mixes = [float(m) for m in str(args.mix).split(",") if m.strip()]
+    if not mixes or not all(0.0 <= m <= 1.0 for m in mixes):
+        ap.error("--mix takes shares between 0 and 1, e.g. 1,0.1")
     if args.serve:
-        return serve(args.articles, args.feeds, args.pages)
+        return serve(args.articles, args.feeds, args.pages, mixes[0], args.summaries)
     if args.flow_child:
         return flow_child(args.flow_child, args.feeds, args.articles)
 
-    from newsmon.pipeline import default_workers
-
-    workers = default_workers()
-    site = RemoteSite(args.articles, args.feeds, args.pages)
-    print(
-        f"{args.articles} pages of {site.avg_kb:.0f} KB on average in {args.feeds} feeds; "
-        f"{os.cpu_count()} CPUs; python {sys.version.split()[0]}",
-        flush=True,
-    )
+    print(f"{os.cpu_count()} CPUs; python {sys.version.split()[0]}", flush=True)
     describe_pages(args.pages, args.compare_real)
     tmp = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
-    n = args.articles
-    try:
-        if not args.skip_stages:
-            base = timed(
-                "baseline (httpx+feedparser+trafilatura+sqlite)",
-                lambda: baseline(site, str(tmp / "base-stages.db")),
-                n,
-            )
-            for label, w in (("1 process", 1), (f"{workers} processes", workers)):
-                rate = timed(
-                    f"newsmon stages, {label}",
-                    lambda w=w: pipeline_stages(site, str(tmp / f"stages{w}.db"), w),
-                    n,
-                )
-                print(f"  ratio to baseline: {rate / base:.2f}")
-        if not args.skip_flow:
-            # The machine's speed drifts (the baseline alone has ranged from 113 to 161
-            # articles/s between runs here), so baseline and flow alternate, and the
-            # ratio is of their medians.
-            bases, flows = [], []
-            for k in range(args.repeat):
-                bases.append(
-                    timed(
-                        f"baseline, round {k + 1}",
-                        lambda k=k: baseline(site, str(tmp / f"base{k}.db")),
-                        n,
-                    )
-                )
-                flows.append(flow_in_child(site, n))
-            b, f = statistics.median(bases), statistics.median(flows)
-            print(
-                f"median of {args.repeat}: baseline {b:.1f} articles/s, monitor flow {f:.1f} "
-                f"articles/s; ratio to baseline: {f / b:.2f}"
-            )
-    finally:
-        site.close()
+    medians = {m: measure_site(args, m, tmp) for m in mixes}
+    print()
+    for mix, found in medians.items():
+        if found is None:
+            continue
+        b, f = found
+        print(
+            f"median of {args.repeat}, {_site_name(mix, args.summaries)}: baseline {b:.1f} "
+            f"items/s, monitor flow {f:.1f} items/s; ratio to baseline: {f / b:.2f}"
+        )
     return 0
 
 

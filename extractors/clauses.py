@@ -432,8 +432,7 @@ def is_negated(rules: Rules, st: ParsedSentence, trig_i: int, sense: Sense) -> b
     words = set(before)
     for cue in _negation_cues(rules, sense.event_type == "COURT_RULING"):
         if cue[0] in words and (
-            len(cue) == 1
-            or any(before[k : k + len(cue)] == list(cue) for k in range(len(before)))
+            len(cue) == 1 or any(before[k : k + len(cue)] == list(cue) for k in range(len(before)))
         ):
             return True
     return False

@@ -173,9 +173,22 @@ def _items(entries: list[Any], feed_url: str) -> tuple[FeedItem, ...]:
                 updated=_iso(dict.get(entry, "updated_parsed")),
                 summary=_text(entry.get("summary")),
                 guid=_text(entry.get("id")),
+                categories=_categories(entry),
             )
         )
     return tuple(items)
+
+
+def _categories(entry: Any) -> tuple[str, ...]:
+    """The entry's category terms (RSS ``<category>``, Atom ``term``/``label``)."""
+    out: list[str] = []
+    for tag in entry.get("tags") or ():
+        if not hasattr(tag, "get"):
+            continue
+        value = _text(tag.get("term")) or _text(tag.get("label"))
+        if value and value not in out:
+            out.append(value)
+    return tuple(out[:20])
 
 
 def _entry_url(entry: Any, feed_url: str) -> str | None:

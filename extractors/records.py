@@ -36,6 +36,7 @@ class FeedItem:
     updated: str | None = None  # ISO 8601 <updated>/<atom:updated>, when the feed says
     summary: str | None = None
     guid: str | None = None
+    categories: tuple[str, ...] = ()  # the entry's <category>/<atom:category> terms
 
 
 @dataclass(frozen=True)

@@ -113,9 +113,13 @@ def process_on_dask(
         polls = [_poll(f, states[f.url], profile, allow) for f in specs]
         for message in pipeline.add_polls(counts, polls):
             logger.warning(message)
-        tasks, counts.items_seen, counts.retried = pipeline.record_polls(
-            db, polls, max_articles=profile.fetch.max_articles_per_run
+        selection = pipeline.record_polls(
+            db,
+            polls,
+            max_articles=profile.fetch.max_articles_per_run,
+            prefilter=pipeline.prefilter_for(profile),
         )
+        tasks = pipeline.add_selection(counts, selection)
         futures: list[PrefectFuture[ProcessOutcome]] = []
         for chunk in pipeline.chunked(tasks, chunk_size):
             fetches = pipeline.fetch_pages(chunk, profile, allow_private_hosts=allow)

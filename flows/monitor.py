@@ -22,7 +22,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import opaque
 
 from flows.runs import feed_specs, recorded_run, run_profile
-from newsmon import pipeline
+from newsmon import pipeline, progress
 from newsmon.db import DEFAULT_DB
 from newsmon.errors import FetchError
 from newsmon.learning import learned_profile
@@ -67,9 +67,11 @@ def poll_feed_task(
 
 @task(name="record-polls", cache_policy=NO_CACHE)
 def record_polls_task(
-    db_path: str, polls: list[pipeline.FeedPoll], max_articles: int
-) -> tuple[list[pipeline.PageTask], int, int]:
-    return pipeline.record_polls(db_path, polls, max_articles=max_articles)
+    db_path: str, polls: list[pipeline.FeedPoll], max_articles: int, profile: TopicProfile
+) -> pipeline.Selection:
+    return pipeline.record_polls(
+        db_path, polls, max_articles=max_articles, prefilter=pipeline.prefilter_for(profile)
+    )
 
 
 ProcessOut = tuple[list[pipeline.Processed], list[pipeline.PageFailure]]
@@ -92,7 +94,12 @@ def fetch_process_task(
     process pool when ``workers`` > 1). One task run, not two: every task run costs
     tens of milliseconds of CPU in the Prefect API."""
     with _FETCH_LOCK:
-        fetches = pipeline.fetch_pages(tasks, profile, allow_private_hosts=allow_private_hosts)
+        fetches = pipeline.fetch_pages(
+            tasks,
+            profile,
+            allow_private_hosts=allow_private_hosts,
+            on_page=lambda: progress.advance("pages"),
+        )
     return pipeline.process(fetches, profile, workers=workers)
 
 
@@ -153,21 +160,35 @@ def monitor(
             # The worker pool's fork server imports the stages (over half a second of
             # CPU) while the database is prepared and the feeds are polled, not after.
             pipeline.start_forkserver()
+        progress.start("prepare", 1, "database, seeds, duplicate index")
         info = prepare_task(db, _opaque(profile))
         # What earlier runs' accepted articles taught (anchors, wording) counts from now on.
         current = learned_profile(profile, info.learned, info.centroid)
+        progress.advance("prepare")
+        progress.start("feeds", len(specs), "feeds polled")
         states = pipeline.feed_states(db, specs)
         futures = [
             poll_feed_task.submit(f, _opaque(states[f.url]), _opaque(profile), allow_private)
             for f in specs
         ]
-        polls = [_poll_outcome(fut, spec) for fut, spec in zip(futures, specs, strict=True)]
+        polls = []
+        for fut, spec in zip(futures, specs, strict=True):
+            polls.append(_poll_outcome(fut, spec))
+            progress.advance("feeds")
         for message in pipeline.add_polls(counts, polls):
             logger.warning(message)
 
-        tasks, counts.items_seen, counts.retried = record_polls_task(
-            db, _opaque(polls), max_articles or profile.fetch.max_articles_per_run
+        selection = record_polls_task(
+            db, _opaque(polls), max_articles or profile.fetch.max_articles_per_run, _opaque(profile)
         )
+        tasks = pipeline.add_selection(counts, selection)
+        progress.note(
+            "items",
+            f"feed items: {counts.items_seen} seen, {len(tasks)} to fetch, "
+            f"{counts.skipped_off_topic} new off-topic not fetched",
+        )
+        progress.start("pages", len(tasks), "pages fetched")
+        progress.start("stored", len(tasks), "pages cleaned, scored and stored")
         size = chunk_size or pipeline.auto_chunk_size(len(tasks))
         chunks = [list(c) for c in pipeline.chunked(tasks, size)]
         n_workers = workers or (pipeline.default_workers() if len(tasks) >= 2 * size else 1)
@@ -223,6 +244,7 @@ def _store(
         logger.warning("%s %s: %s", f.stage, f.url, f.error)
     stored = store_task(db, _opaque(processed), _opaque(failures), _opaque(profile))
     pipeline.add_chunk(counts, stored)
+    progress.advance("stored", len(processed) + len(failures))
 
 
 def _poll_outcome(future: PrefectFuture[pipeline.FeedPoll], feed: FeedSpec) -> pipeline.FeedPoll:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import click
 
@@ -17,10 +19,27 @@ from newsmon.profile import TopicProfile, load_profile
 @click.group()
 @click.version_option(__version__, prog_name="newsmon")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
-def cli(verbose: int) -> None:
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
     """newsmon: follow one news story across many outlets, in one SQLite file."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"verbose": verbose}
+
+
+_VERBOSE_HELP = (
+    "On a terminal, also show Prefect's log line for every task (by default: progress "
+    "per stage, warnings and the summary)."
+)
+
+
+def _display(verbose: bool) -> Callable[[str], AbstractContextManager[object]]:
+    """A progress display per run on a terminal; off a terminal, the plain log lines."""
+    from newsmon.progress import terminal_display
+
+    ctx = click.get_current_context(silent=True)
+    group_verbose = bool(ctx and ctx.obj and ctx.obj.get("verbose"))
+    return terminal_display(verbose=verbose or group_verbose)
 
 
 def _load_profile_or_fail(topic: str | None) -> TopicProfile:
@@ -39,17 +58,20 @@ def _check_db_or_fail(db: str) -> None:
 
 @cli.command()
 @monitor_options
+@click.option("-v", "--verbose", is_flag=True, help=_VERBOSE_HELP)
 def run(
     topic: str | None,
     db: str,
     feeds: tuple[str, ...],
     allow_private_hosts: bool,
     per_host_delay: float | None,
+    verbose: bool,
 ) -> None:
     """Run the monitor once: poll feeds, fetch new articles, store events and alerts.
 
     Exit status 0 when the run completed, even if some feeds or pages failed (they are
-    recorded in the failures table and retried next run).
+    recorded in the failures table and retried next run). On a terminal it shows its
+    progress per stage; otherwise it writes plain log lines.
 
     Example:
 
@@ -59,13 +81,14 @@ def run(
     _check_db_or_fail(db)
     from flows.monitor import monitor
 
-    result = monitor(
-        topic=topic,
-        db=db,
-        feeds=list(feeds) or None,
-        allow_private_hosts=allow_private_hosts,
-        per_host_delay=per_host_delay,
-    )
+    with _display(verbose)(f"newsmon run: {db}"):
+        result = monitor(
+            topic=topic,
+            db=db,
+            feeds=list(feeds) or None,
+            allow_private_hosts=allow_private_hosts,
+            per_host_delay=per_host_delay,
+        )
     if result["status"] == "skipped":  # another run holds the database's run lock
         click.echo(str(result["summary"]))
         return
@@ -77,6 +100,7 @@ def format_counts(result: dict[str, object]) -> str:
     rows = [
         ("feeds polled", result["feeds_polled"]),
         ("items seen", result["items_seen"]),
+        ("  off-topic, not fetched", result.get("skipped_off_topic", 0)),
         ("new articles", result["new_articles"]),
         ("  relevant", result["relevant"]),
         ("  duplicates", result["duplicates"]),
@@ -87,7 +111,7 @@ def format_counts(result: dict[str, object]) -> str:
         ("errors", result["errors"]),
     ]
     lines = [f"run {result['run_id']} ({result['topic']}): {result['status']}"]
-    lines += [f"  {name:<20}{value:>6}" for name, value in rows]
+    lines += [f"  {name:<24}{value:>6}" for name, value in rows]
     errors = result.get("error_messages") or []
     assert isinstance(errors, list)
     if errors:
@@ -106,7 +130,8 @@ def format_counts(result: dict[str, object]) -> str:
     help="Where to write the demo database (replaced if it holds a previous demo).",
 )
 @click.option("--keep-serving", is_flag=True, help="Keep the fake news site up until Ctrl-C.")
-def demo(db: str, keep_serving: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help=_VERBOSE_HELP)
+def demo(db: str, keep_serving: bool, verbose: bool) -> None:
     """The whole pipeline offline, on a bundled fake news site.
 
     Serves several fake outlets on 127.0.0.1, runs the monitor, publishes more
@@ -120,7 +145,7 @@ def demo(db: str, keep_serving: bool) -> None:
     from newsmon.demo import DemoError, run_demo
 
     try:
-        run_demo(db, echo=click.echo, keep_serving=keep_serving)
+        run_demo(db, echo=click.echo, keep_serving=keep_serving, display=_display(verbose))
     except (DemoError, StoreError, ProfileError) as exc:
         raise click.ClickException(str(exc)) from None
 

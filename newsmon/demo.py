@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import AbstractContextManager, closing, nullcontext
 from pathlib import Path
 
 import sqlite_utils
@@ -51,8 +51,10 @@ def run_demo(
     *,
     echo: Callable[[str], None] = print,
     keep_serving: bool = False,
+    display: Callable[[str], AbstractContextManager[object]] = lambda _title: nullcontext(),
 ) -> dict[str, object]:
-    """Serve the fake site, run the monitor, publish phase 2, run again, write a digest."""
+    """Serve the fake site, run the monitor, publish phase 2, run again, write a digest.
+    ``display`` wraps each monitor run (the CLI's progress display on a terminal)."""
     from flows.monitor import monitor
     from newsmon.cli import format_counts
     from newsmon.demo_site.server import DemoSite
@@ -64,14 +66,18 @@ def run_demo(
         echo(f"Fake news site on {site.base_url} with {len(feeds)} feeds.")
         echo("Run 1: the site has published its first articles (and republished the seeds).")
         t0 = time.perf_counter()
-        first = monitor(db=str(path), feeds=feeds, allow_private_hosts=True, per_host_delay=0.0)
+        with display("Run 1"):
+            first = monitor(db=str(path), feeds=feeds, allow_private_hosts=True, per_host_delay=0.0)
         echo(format_counts(first))
         echo(f"  ({time.perf_counter() - t0:.1f} s)\n")
 
         site.set_phase(2)
         echo("Run 2: the site publishes follow-ups, wire copies and rewrites a story.")
         t0 = time.perf_counter()
-        second = monitor(db=str(path), feeds=feeds, allow_private_hosts=True, per_host_delay=0.0)
+        with display("Run 2"):
+            second = monitor(
+                db=str(path), feeds=feeds, allow_private_hosts=True, per_host_delay=0.0
+            )
         echo(format_counts(second))
         echo(f"  ({time.perf_counter() - t0:.1f} s)\n")
         results.update(first=first, second=second)

@@ -37,7 +37,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -579,11 +579,13 @@ class Fetcher:
         *,
         allowed_types: tuple[str, ...] | None = None,
         accept: str | None = None,
+        on_done: Callable[[], None] | None = None,
     ) -> list[FetchResult | FetchError]:
         """Fetch every URL; results (or the FetchError) in the order of ``urls``.
 
         URLs on the same host are fetched one after another (with the per-host delay);
-        different hosts in parallel, on up to ``max_workers`` threads.
+        different hosts in parallel, on up to ``max_workers`` threads. ``on_done`` is
+        called (from those threads) each time one URL is done, fetched or failed.
         """
         results: list[FetchResult | FetchError | None] = [None] * len(urls)
         groups: dict[str, list[int]] = {}
@@ -593,6 +595,8 @@ class Fetcher:
         def run(indices: list[int]) -> None:
             for i in indices:
                 results[i] = self._get_or_error(urls[i], allowed_types, accept)
+                if on_done is not None:
+                    on_done()
 
         if groups:
             with ThreadPoolExecutor(

@@ -5,7 +5,8 @@ directly. The stages split along what can fail or be retried on its own:
 
     prepare      open the database, load seeds, sync places, check the duplicate index
     poll_feed    one feed: conditional GET + parse                  (I/O, retryable)
-    record_polls write feed state and failures; pick the items to fetch        (DB)
+    record_polls write feed state and failures; pick the items to fetch, skipping
+                 those whose feed entry is off the topic (extractors.prefilter) (DB)
     fetch_pages  a chunk of article pages                           (I/O, retryable)
     process      clean, score relevance, extract events                         (CPU)
     store_chunk  dedupe and write a chunk, its events and alerts: one transaction (DB)
@@ -21,7 +22,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -32,10 +33,11 @@ from extractors.article import extract_article
 from extractors.copies import Copy, original_of
 from extractors.dedupe import Fingerprint, fingerprint
 from extractors.feeds import parse_feed
+from extractors.prefilter import PrefilterModel
 from extractors.records import CleanArticle, Event, FeedItem, Relevance
 from extractors.relevance import score as relevance_score
 from extractors.urls import canonicalize_url, is_amp_url
-from newsmon import alerts, learning, store
+from newsmon import alerts, learning, skipped, store
 from newsmon.db import insert_row, now_iso, open_db
 from newsmon.dupindex import DuplicateIndex, DuplicateMatch, ensure_current, mark_duplicate
 from newsmon.errors import ExtractionError, FetchError
@@ -44,7 +46,7 @@ from newsmon.fetch import Fetcher, FetchResult
 from newsmon.places import sync_places
 from newsmon.profile import FeedSpec, TopicProfile
 from newsmon.revisions import record_revision
-from newsmon.topic import event_extractor, relevance_model
+from newsmon.topic import event_extractor, prefilter_model, relevance_model
 
 LOGGER = logging.getLogger(__name__)
 
@@ -101,6 +103,16 @@ class PageTask:
     feed_url: str | None
     item: FeedItem | None
     known_article_id: int | None = None  # set when refetching an article to look for a rewrite
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What :func:`record_polls` picked: the pages to fetch, and the counts."""
+
+    tasks: list[PageTask]
+    items_seen: int
+    retried: int  # pages queued again after a failure
+    skipped: int = 0  # new items recorded as off the topic from their feed entry
 
 
 @dataclass(frozen=True)
@@ -275,13 +287,26 @@ def _is_newer(updated: str | None, stored: str | None) -> bool:
     return bool(updated and stored and updated > stored)
 
 
+def prefilter_for(profile: TopicProfile) -> PrefilterModel | None:
+    """The feed-entry decision of the profile, or None when it switches it off."""
+    return prefilter_model(profile) if profile.fetch.prefilter else None
+
+
 def record_polls(
-    db_path: str, polls: Sequence[FeedPoll], *, max_articles: int
-) -> tuple[list[PageTask], int, int]:
-    """Write feed state and failures; return (pages to fetch, items seen, retries).
+    db_path: str,
+    polls: Sequence[FeedPoll],
+    *,
+    max_articles: int,
+    prefilter: PrefilterModel | None = None,
+) -> Selection:
+    """Write feed state and failures; return the pages to fetch, items seen, retries.
 
     A page is fetched when its canonical URL is new, when the feed says a known article
     was updated after we fetched it, or when an earlier attempt failed and may be retried.
+    With ``prefilter`` (see :func:`prefilter_for`), a new item whose feed entry is off
+    the topic is not fetched but recorded in ``skipped_items``; items recorded there by
+    another version of the decision are judged again. Without it, every item is fetched
+    (the recorded ones included).
 
     A feed's new ETag/Last-Modified are NOT stored here but by :func:`commit_validators`
     once every item it listed is stored or on record as failed: a run that crashes (or
@@ -315,8 +340,8 @@ def record_polls(
                 else:
                     store.resolve_failures(db, poll.feed_url)
                     items.extend(poll.items)
-            tasks, retried = _select_pages(db, items, max_articles)
-        return tasks, len(items), retried
+            tasks, retried, n_skipped = _select_pages(db, items, max_articles, prefilter)
+        return Selection(tasks, len(items), retried, n_skipped)
     finally:
         db.close()
 
@@ -349,8 +374,11 @@ def _all_accounted(db: sqlite_utils.Database, items: Sequence[FeedItem]) -> bool
     known = store.known_urls(db, [*by_canonical, *(i.url for i in by_canonical.values())])
     versions = store.article_versions(db, set(known.values()))
     rest = []
+    judged_off = skipped.recorded(db, by_canonical)  # on record, not fetched
     for canonical, item in by_canonical.items():
         aid = known.get(canonical) or known.get(item.url)
+        if aid is None and canonical in judged_off:
+            continue
         if aid is None or _is_newer(item.updated, versions.get(aid)):
             rest.append(item.url)
     for i in range(0, len(rest), 400):
@@ -364,25 +392,31 @@ def _all_accounted(db: sqlite_utils.Database, items: Sequence[FeedItem]) -> bool
 
 
 def _select_pages(
-    db: sqlite_utils.Database, items: Sequence[FeedItem], max_articles: int
-) -> tuple[list[PageTask], int]:
+    db: sqlite_utils.Database,
+    items: Sequence[FeedItem],
+    max_articles: int,
+    prefilter: PrefilterModel | None = None,
+) -> tuple[list[PageTask], int, int]:
+    """(pages to fetch, how many of them are retries, new items skipped as off-topic)."""
     by_canonical: dict[str, FeedItem] = {}
     for item in items:
         by_canonical.setdefault(canonicalize_url(item.url), item)
     known = store.known_urls(db, [*by_canonical, *(i.url for i in by_canonical.values())])
     versions = store.article_versions(db, set(known.values()))
     stored_at = store.article_urls(db, set(known.values()))
-    hopeless = store.given_up(db, (i.url for i in by_canonical.values()), ("fetch", "extract"))
     tasks: list[PageTask] = []
+    new: dict[str, FeedItem] = {}
     for canonical, item in by_canonical.items():
         aid = known.get(canonical) or known.get(item.url)
         if aid is not None and _only_a_copy_stored(stored_at.get(aid), item.url):
             aid = None  # its AMP copy is stored, not the page itself: fetch the original
         if aid is None:
-            if item.url not in hopeless:
-                tasks.append(PageTask(item.url, item.feed_url, item))
+            new[canonical] = item
         elif _is_newer(item.updated, versions.get(aid)):
             tasks.append(PageTask(item.url, item.feed_url, item, known_article_id=aid))
+    judged = skipped.judge(db, new, prefilter)
+    hopeless = store.given_up(db, (i.url for i in judged.fetch), ("fetch", "extract"))
+    tasks += [PageTask(i.url, i.feed_url, i) for i in judged.fetch if i.url not in hopeless]
     # Oldest first: when a wire story and its copy arrive in one run, the one published
     # first becomes the original and the later one its duplicate.
     tasks.sort(key=lambda t: (t.item.published or "~") if t.item else "~")
@@ -403,18 +437,25 @@ def _select_pages(
     failed_before = {canonicalize_url(f.url) for f in pending}
     tasks = tasks[:max_articles]
     retried = sum(1 for t in tasks if canonicalize_url(t.url) in failed_before)
-    return tasks, retried
+    return tasks, retried, judged.skipped
 
 
 # ----------------------------------------------------------------------------- pages
 
 
 def fetch_pages(
-    tasks: Sequence[PageTask], profile: TopicProfile, *, allow_private_hosts: bool
+    tasks: Sequence[PageTask],
+    profile: TopicProfile,
+    *,
+    allow_private_hosts: bool,
+    on_page: Callable[[], None] | None = None,
 ) -> list[PageFetch]:
-    """Fetch a chunk of pages; hosts in parallel, one request at a time per host."""
+    """Fetch a chunk of pages; hosts in parallel, one request at a time per host.
+    ``on_page`` is called as each page is done (for a progress display)."""
     with Fetcher(profile.fetch, allow_private_hosts=allow_private_hosts) as fetcher:
-        results = fetcher.get_many([t.url for t in tasks], allowed_types=PAGE_TYPES)
+        results = fetcher.get_many(
+            [t.url for t in tasks], allowed_types=PAGE_TYPES, on_done=on_page
+        )
     out = []
     for task, res in zip(tasks, results, strict=True):
         if isinstance(res, FetchError):
@@ -671,6 +712,8 @@ def _store_one(
     for url in dict.fromkeys((task.url, canonicalize_url(task.url), a.canonical_url)):
         if url:
             store.resolve_failures(db, url, at=fetched_at)
+    # Fetched after a later judgement of its feed entry: no longer a skipped item.
+    skipped.forget(db, (task.url, a.canonical_url))
 
     known = task.known_article_id or store.article_id_by_url(db, task.url)
     if (
@@ -890,6 +933,14 @@ def add_polls(counts: store.RunCounts, polls: Sequence[FeedPoll]) -> list[str]:
     return failed
 
 
+def add_selection(counts: store.RunCounts, selection: Selection) -> list[PageTask]:
+    """Add what picking the pages did to the run's counts; return the pages to fetch."""
+    counts.items_seen = selection.items_seen
+    counts.retried = selection.retried
+    counts.skipped_off_topic = selection.skipped
+    return selection.tasks
+
+
 def add_chunk(counts: store.RunCounts, r: ChunkResult) -> None:
     """Add what storing one chunk did to the run's counts."""
     counts.new_articles += r.new_articles
@@ -937,6 +988,7 @@ def summarize(counts: store.RunCounts, *, topic: str, status: str) -> str:
         f"| feeds polled | {counts.feeds_polled} |",
         f"| feeds not modified (304) | {counts.feeds_not_modified} |",
         f"| items seen | {counts.items_seen} |",
+        f"| off-topic from the feed entry (not fetched) | {counts.skipped_off_topic} |",
         f"| new articles | {counts.new_articles} |",
         f"| relevant | {counts.relevant} |",
         f"| duplicates | {counts.duplicates} |",

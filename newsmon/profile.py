@@ -101,6 +101,9 @@ class FetchSpec:
     max_redirects: int = 5
     per_host_delay: float = 0.0
     max_articles_per_run: int = 500
+    #: Judge each new feed item from its entry (title, summary, categories, link) and
+    #: fetch only those that may be on the topic (extractors.prefilter).
+    prefilter: bool = True
     user_agent: str = "newsmon/0.1 (+https://github.com/newsmon/newsmon; self-hosted news monitor)"
 
 
@@ -247,6 +250,14 @@ def _start(value: Any, path: str) -> str | None:
     raise ProfileError(path, f"[topic] start must be a date such as 2025-08-15, not {value!r}")
 
 
+def _bool(value: Any, where: str, path: str, default: bool) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ProfileError(path, f"{where} must be true or false, not {value!r}")
+    return value
+
+
 def expand_env(value: str) -> str:
     """Expand ``$VAR``/``${VAR}`` so secrets stay in the environment, not in files."""
     return os.path.expandvars(value)
@@ -374,6 +385,7 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
             )
         ),
         user_agent=str(fe.get("user_agent", dflt.user_agent)),
+        prefilter=_bool(fe.get("prefilter"), "[fetch] prefilter", sp, dflt.prefilter),
     )
     if fetch.timeout <= 0 or fetch.max_bytes <= 0:
         raise ProfileError(sp, "[fetch] timeout and max_bytes must be positive")

@@ -281,6 +281,7 @@ class RunCounts:
     feeds_polled: int = 0
     feeds_not_modified: int = 0
     items_seen: int = 0
+    skipped_off_topic: int = 0  # not fetched: the feed entry is off the topic
     new_articles: int = 0
     relevant: int = 0
     duplicates: int = 0
@@ -314,6 +315,7 @@ def finish_run(
                 "status": status,
                 "feeds_polled": counts.feeds_polled,
                 "items_seen": counts.items_seen,
+                "skipped_off_topic": counts.skipped_off_topic,
                 "new_articles": counts.new_articles,
                 "duplicates": counts.duplicates,
                 "off_topic": counts.off_topic,

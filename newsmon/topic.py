@@ -1,5 +1,5 @@
 """Models built once per topic profile (cached): the relevance model and its seeds, the
-event extractor with the profile's words and names."""
+feed-entry decision built on it, the event extractor with the profile's words and names."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from extractors import gazetteer
 from extractors.events import Extractor
 from extractors.lexicon import load_rules
 from extractors.mentions import Directory, DirectoryEntry
+from extractors.prefilter import PrefilterModel, build_prefilter
 from extractors.relevance import RelevanceModel, build_model
 from extractors.seeds import parse_seed
 from newsmon.profile import TopicProfile
@@ -84,6 +85,14 @@ def relevance_model(profile: TopicProfile) -> RelevanceModel:
         start=profile.start,
         core_themes=r.core_themes,
     )
+
+
+@lru_cache(maxsize=8)
+def prefilter_model(profile: TopicProfile) -> PrefilterModel:
+    """The feed-entry decision for the profile: its relevance model plus the names and
+    aliases of its actors (see :mod:`extractors.prefilter`)."""
+    names = [n for a in profile.actors for n in (a.name, *a.aliases)]
+    return build_prefilter(relevance_model(profile), names)
 
 
 def directory(profile: TopicProfile) -> Directory:

@@ -81,6 +81,35 @@ def test_every_generated_article_is_cleaned_whole(throughput: ModuleType) -> Non
         assert article.canonical_url == f"http://127.0.0.1/story/{i}"
 
 
+def test_the_general_site_mixes_stories_on_and_off_the_topic(throughput: ModuleType) -> None:
+    """On the mixed site, an on-topic story is on the topic to relevance and its feed
+    entry gets it fetched; an off-topic story is off the topic to relevance."""
+    from extractors.prefilter import decide
+    from extractors.records import FeedItem
+    from extractors.relevance import score
+    from newsmon.profile import load_profile
+    from newsmon.topic import prefilter_model, relevance_model
+
+    profile = load_profile()
+    rel, pre = relevance_model(profile), prefilter_model(profile)
+    rng, filler = random.Random(3), throughput.sentence_pool()
+    skipped = 0
+    for on_topic, labels in (
+        (True, throughput.ON_TOPIC_LABELS),
+        (False, throughput.OFF_TOPIC_LABELS),
+    ):
+        source = throughput.prose(labels)
+        for i in range(15):
+            title, summary, html = throughput.make_story(i, rng, source, filler)
+            url = f"http://127.0.0.1/story/{i}"
+            article = extract_article(html.encode(), url, encoding="utf-8")
+            assert score(article.text, title, rel).relevant is on_topic, (title, summary)
+            fetch = decide(FeedItem("http://127.0.0.1/feed", url, title, summary=summary), pre)
+            assert fetch.fetch or not on_topic, (title, fetch.reason)
+            skipped += not fetch.fetch
+    assert skipped >= 10  # most off-topic entries say so
+
+
 def test_the_benchmark_runs_every_contender_and_stores_every_article() -> None:
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     out = subprocess.run(
@@ -98,9 +127,17 @@ def test_the_benchmark_runs_every_contender_and_stores_every_article() -> None:
         "newsmon monitor flow (Prefect)",
     ):
         assert any(line.startswith(contender) for line in lines), (contender, out.stdout)
-    assert sum("    24 articles in" in line for line in lines) == 5  # 3 stage runs + 1 + 1
+    # Per site (all on the topic, then 10 %): 3 stage runs, 1 baseline round, 1 flow run.
+    assert sum("    24 items in" in line for line in lines) == 10, out.stdout
+    # newsmon fetches every page of the on-topic site, and not the off-topic entries of
+    # the general one (each item is counted either way: "!!" above).
+    fetched = [line for line in lines if line.startswith("  pages fetched and stored: ")]
+    assert fetched[0] == "  pages fetched and stored: 24; not fetched (off-topic entry): 0"
+    n_fetched = int(fetched[1].split(": ")[1].split(";")[0])
+    assert 2 <= n_fetched < 24, fetched[1]
     # Where the flow's CPU went: its own process and the Prefect API at least (a run
     # this small does not start the process pool).
-    (by_process,) = [line for line in lines if line.startswith("  CPU by process: ")]
+    by_process = [line for line in lines if line.startswith("  CPU by process: ")][0]
     assert "the flow's process" in by_process and "Prefect API server" in by_process
-    assert lines[-1].startswith("median of 1: baseline"), out.stdout
+    assert lines[-2].startswith("median of 1, 100% on the topic, feeds with titles and "), lines
+    assert lines[-1].startswith("median of 1, 10% on the topic, feeds with titles and "), lines

@@ -57,9 +57,9 @@ def drive(db_path: str, feeds: list[str], profile: TopicProfile) -> int:
             )
         except Exception as exc:  # recorded, as the flow does
             polls.append(pipeline.failed_poll(spec, exc))
-    tasks, _seen, _retried = pipeline.record_polls(
+    tasks = pipeline.record_polls(
         db_path, polls, max_articles=profile.fetch.max_articles_per_run
-    )
+    ).tasks
     stored = 0
     for chunk in pipeline.chunked(tasks, CHUNK):
         fetches = pipeline.fetch_pages(chunk, profile, allow_private_hosts=True)

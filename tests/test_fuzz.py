@@ -372,9 +372,9 @@ def test_record_polls_on_fuzzed_feeds(fuzz_db: str, doc: str) -> None:
     poll = pipeline.FeedPoll(
         feed_url, "fuzz", 200, items=parsed.items, error=parsed.error, warning=parsed.warning
     )
-    tasks, seen, _retried = bounded(lambda: pipeline.record_polls(fuzz_db, [poll], max_articles=50))
-    assert seen == len(parsed.items)
-    for t in tasks:  # only web URLs ever become pages to fetch
+    selection = bounded(lambda: pipeline.record_polls(fuzz_db, [poll], max_articles=50))
+    assert selection.items_seen == len(parsed.items)
+    for t in selection.tasks:  # only web URLs ever become pages to fetch
         assert t.url.startswith(("http://", "https://")), t.url
 
 

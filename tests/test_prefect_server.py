@@ -325,7 +325,9 @@ def _rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, .
 
 
 def _stored_urls(db: Path) -> set[str]:
+    """URLs stored as articles, or on record as not fetched (off-topic from the feed)."""
     rows = _rows(db, "select url, canonical_url from articles")
+    rows += _rows(db, "select url, canonical_url from skipped_items")
     return {u for row in rows for u in row if u}
 
 
@@ -406,7 +408,7 @@ def test_worker_runs_the_monitor_and_a_colliding_run_is_cancelled(
         for a in published
         if a.label != "same_outlet_other_url" and not stored & {a.url, *a.urls}
     ]
-    assert not missing, f"articles the run did not store: {missing}"
+    assert not missing, f"articles the run did not store or record: {missing}"
     assert _rows(db, "select count(*) from articles where status = 'seed'") == [(5,)]
     statuses = dict(_rows(db, "select status, count(*) from articles group by status"))
     assert statuses.get("relevant", 0) > 0 and statuses.get("duplicate", 0) > 0, statuses

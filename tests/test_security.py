@@ -76,7 +76,7 @@ def _run_stages(db: str, feed_url: str, profile: TopicProfile) -> tuple[pipeline
         poll = pipeline.poll_feed(spec, state, profile, allow_private_hosts=False)
     except Exception as exc:
         poll = pipeline.failed_poll(spec, exc)
-    tasks, _seen, _retried = pipeline.record_polls(db, [poll], max_articles=100)
+    tasks = pipeline.record_polls(db, [poll], max_articles=100).tasks
     stored = 0
     for chunk in pipeline.chunked(tasks, 10):
         fetches = pipeline.fetch_pages(chunk, profile, allow_private_hosts=False)

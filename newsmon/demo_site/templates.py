@@ -154,7 +154,9 @@ def render_body(paragraphs: Sequence[str]) -> str:
                     continue
                 tag = "th" if first else "td"
                 first = False
-                rows.append("<tr>" + "".join(f"<{tag}>{escape(c)}</{tag}>" for c in cells) + "</tr>")
+                rows.append(
+                    "<tr>" + "".join(f"<{tag}>{escape(c)}</{tag}>" for c in cells) + "</tr>"
+                )
             out.append("<table>" + "".join(rows) + "</table>")
             continue
         if p.startswith("## "):
@@ -205,11 +207,42 @@ def _json_ld(page: Page) -> str:
 
 
 _TOPICS = (
-    "Chicago", "Suburbs", "Politics", "Education", "Transportation", "Crime", "Courts",
-    "Weather", "Sports", "Bears", "Cubs", "White Sox", "Bulls", "Blackhawks", "Fire",
-    "Business", "Real estate", "Food & drink", "Restaurants", "Arts", "Music", "Theater",
-    "Movies", "Books", "Obituaries", "Opinion", "Editorials", "Letters", "Columnists",
-    "Podcasts", "Video", "Photos", "Newsletters", "Events", "Puzzles", "Horoscopes",
+    "Chicago",
+    "Suburbs",
+    "Politics",
+    "Education",
+    "Transportation",
+    "Crime",
+    "Courts",
+    "Weather",
+    "Sports",
+    "Bears",
+    "Cubs",
+    "White Sox",
+    "Bulls",
+    "Blackhawks",
+    "Fire",
+    "Business",
+    "Real estate",
+    "Food & drink",
+    "Restaurants",
+    "Arts",
+    "Music",
+    "Theater",
+    "Movies",
+    "Books",
+    "Obituaries",
+    "Opinion",
+    "Editorials",
+    "Letters",
+    "Columnists",
+    "Podcasts",
+    "Video",
+    "Photos",
+    "Newsletters",
+    "Events",
+    "Puzzles",
+    "Horoscopes",
 )
 
 
@@ -352,7 +385,9 @@ def _nav(base: str, prefix: str, sections: Sequence[str]) -> str:
         f'<li><a href="{base}/{prefix}/{s}/">{escape(s.replace("-", " ").title())}</a></li>'
         for s in sections
     )
-    return f'<ul class="menu">{links}<li><a href="{base}/{prefix}/subscribe">Subscribe</a></li></ul>'
+    return (
+        f'<ul class="menu">{links}<li><a href="{base}/{prefix}/subscribe">Subscribe</a></li></ul>'
+    )
 
 
 def _stamp(page: Page) -> str:
@@ -371,7 +406,9 @@ def _lakeshore(page: Page) -> str:
     b = page.base_url
     body = render_body(_paragraphs_with_dateline(page))
     note = (
-        f'<p class="editors-note"><em>{escape(page.editor_note)}</em></p>' if page.editor_note else ""
+        f'<p class="editors-note"><em>{escape(page.editor_note)}</em></p>'
+        if page.editor_note
+        else ""
     )
     updated = (
         f' · <span class="updated">Updated {_fmt_long(page.updated)}</span>' if page.updated else ""
@@ -483,9 +520,7 @@ def _herald(page: Page) -> str:
             chunks.append(
                 f'<div class="read-more"><span>READ MORE:</span> <a href="{escape(u)}">{escape(t)}</a></div>'
             )
-    note = (
-        f'<p class="note"><i>{escape(page.editor_note)}</i></p>' if page.editor_note else ""
-    )
+    note = f'<p class="note"><i>{escape(page.editor_note)}</i></p>' if page.editor_note else ""
     upd = f" | Updated: {_fmt_short(page.updated)}" if page.updated else ""
     return f"""{_head(page, ".herald-story p{line-height:1.6}")}
 <body id="herald">
@@ -527,7 +562,9 @@ def _windy(page: Page) -> str:
     b = page.base_url
     body = render_body(_paragraphs_with_dateline(page))
     note = (
-        f'<aside class="editor-note"><p>{escape(page.editor_note)}</p></aside>' if page.editor_note else ""
+        f'<aside class="editor-note"><p>{escape(page.editor_note)}</p></aside>'
+        if page.editor_note
+        else ""
     )
     upd = (
         f'<span class="modified">Updated <time datetime="{page.updated.isoformat()}">{_fmt_short(page.updated)}</time></span>'
@@ -574,7 +611,8 @@ def _capitol(page: Page) -> str:
     b = page.base_url
     paras = _paragraphs_with_dateline(page)
     body = "\n".join(
-        f'<div class="paragraph" data-index="{i}">{render_body([p])}</div>' for i, p in enumerate(paras)
+        f'<div class="paragraph" data-index="{i}">{render_body([p])}</div>'
+        for i, p in enumerate(paras)
     )
     note = (
         f'<div class="paragraph note">{escape(page.editor_note)}</div>' if page.editor_note else ""
