@@ -236,6 +236,8 @@ class Cast:
         """A mention was used as a doer or speaker: it is now the salient one."""
         if actor is None:
             return
+        if actor.role == "force" and actor.kind != "person":
+            self.last_force = actor
         if actor.kind == "person":
             if actor.entity is not None:
                 self.last_person = actor.entity
@@ -251,6 +253,10 @@ class Cast:
 
     def named(self, m: Mention) -> None:
         """Any organisation the text names (in order), for "the agency" later."""
+        if m.role == "force" and m.kind in ("org", "group"):
+            a = self.resolve(m)
+            if a is not None and a.role == "force":
+                self.last_force = a
         if m.kind == "org" and m.entity is not None and m.role != "media":
             if self.recent_orgs and self.recent_orgs[-1] is m.entity:
                 return

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extractors.cast import Actor, Cast
@@ -298,11 +298,14 @@ def subject_of(
                     la = cast.resolve(left) if left is not None else None
                     if left is not None and la is not None:
                         text = st.text[left.start : mm.end]
+                        if la.key == actor.key:  # "troops and officers": one kind of doer
+                            return left, replace(actor, text=text)
                         return left, Actor(
                             f"{la.text} and {actor.text}" if left.kind != "pronoun" else text,
                             f"{la.key} and {actor.key}",
                             actor.role,
                             "group",
+                            display=f"{la.name} and {actor.name}",
                         )
                 return mm, actor
             if mm.kind not in ("place",):
@@ -394,6 +397,7 @@ def is_reduced_relative(rules: Rules, st: ParsedSentence, trig_i: int, sense: Se
     # Illinois" is the sentence's own verb.
     return any(
         k != trig_i
+        and not (mm is not None and mm.start <= t.start < mm.end)  # "The state sued on"
         and (
             t.low in AUX
             or t.low in _FINITE

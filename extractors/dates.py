@@ -346,3 +346,28 @@ def has_coarse_time(sentence: str) -> bool:
     event ("two days after"): background, whose day a reader cannot infer from the
     story's."""
     return _COARSE.search(sentence) is not None
+
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_LATER = re.compile(
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?P<unit>days?|weeks?)\s+later\b"
+    r"|\b(?:the\s+)?(?P<next>next|following)\s+day\b",
+    re.IGNORECASE,
+)
+
+
+def days_later(sentence: str) -> int | None:
+    """Days after the story's last date a sentence places its event: "3 days later" (3),
+    "a week later" (7), "the next day" (1); ``None`` when it says no such thing."""
+    m = _LATER.search(sentence)
+    if m is None:
+        return None
+    if m.group("next"):
+        return 1
+    raw = m.group("n").lower()
+    n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    return n * (7 if m.group("unit").lower().startswith("week") else 1)

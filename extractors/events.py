@@ -28,7 +28,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from extractors.cast import Cast
@@ -39,7 +39,7 @@ from extractors.clauses import (
     is_negated,
     quoted_spans,
 )
-from extractors.dates import has_coarse_time, parse_published
+from extractors.dates import days_later, has_coarse_time, parse_published
 from extractors.lexicon import Rules, load_rules
 from extractors.mentions import MODIFIERS, Directory, Mention, MentionFinder, tokenize
 from extractors.records import Event
@@ -227,6 +227,16 @@ def _inherit_dates(drafts: Sequence[tuple[ParsedSentence, Draft]], pub: date | N
             if d.event_type != "ANNOUNCE_PLAN":
                 last = d.event_date
             continue
+        later = days_later(st.text)
+        if later is not None and last is not None and d.event_type != "ANNOUNCE_PLAN":
+            # "The state sued 3 days later": counted from the day the story last gave.
+            d.event_date = (date.fromisoformat(last[:10]) + timedelta(days=later)).isoformat()
+            d.extra["date_from"] = "context"
+            if pub is None or d.event_date <= pub.isoformat():
+                last = d.event_date
+            else:
+                d.event_date = None
+            continue
         if not open_to_inference(st, d):
             continue
         if last is not None:
@@ -325,6 +335,8 @@ def _sentence_events(
             continue
         if toks[trig_i].cap and trig_i > 0:
             continue  # "Court of Appeals", "Operation X": part of a name
+        if st.quotes and toks[trig_i].low in RULING_SPEECH:
+            continue  # '"...," the judge wrote': words quoted from a ruling, read below
         senses = rules.senses.get(form, ())
         # Most specific sense first: a judge's order is a ruling, troops ordered are a
         # deployment.
@@ -369,9 +381,11 @@ def _sentence_events(
     # Statements: a speaker and a speech verb, unless what was said is itself an event.
     if speech is not None and "STATEMENT" not in drafts:
         verb_i, mm, actor = speech
-        if not drafts:
+        verb = toks[verb_i].low
+        quoting_ruling = judicial_actor(rules, actor) and verb in RULING_SPEECH and st.quotes
+        # (a court's written words quoted: the ruling the article reports, not a statement)
+        if not drafts and not quoting_ruling:
             etype = "STATEMENT"
-            verb = toks[verb_i].low
             if (
                 judicial_actor(rules, actor)
                 and verb in RULING_SPEECH

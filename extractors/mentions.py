@@ -363,15 +363,16 @@ class MentionFinder:
             # Court") is not a person.
             floor = max((b for a, b in taken if b <= m.start()), default=0)
             start = self._premodifiers(s, toks, _tok_index(toks, m.start()), floor)
-            text = s[start : name_toks[-1].end]
+            end = name_toks[-1].end
+            if name_toks[-1].text.endswith(("’s", "'s")) and len(name_toks[-1].text) > 2:
+                end -= 2  # "Judge Breyer’s order": the judge is Breyer
+            text = s[start:end]
             title = m.group().lower()
             role = "court" if "judge" in title or "justice" in title else "official"
             if title in ("officer", "agent", "commander", "cmdr.", "capt.", "sgt."):
                 role = "force"
-            bare = s[name_toks[0].start : name_toks[-1].end]
-            men = Mention(
-                start, name_toks[-1].end, text, "person", role=role, head=title, name=bare
-            )
+            bare = s[name_toks[0].start : end]
+            men = Mention(start, end, text, "person", role=role, head=title, name=bare)
             men.canonical = self._canonical(bare)
             add(men)
         # 3. Actors the profile knows, by alias (normalised to the canonical name).

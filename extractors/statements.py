@@ -64,7 +64,8 @@ def find_speaker(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Men
                 prev in (",", "”", '"', "’")
                 or vi == 0
                 or (vi > 1 and toks[vi - 2].text in ("”", '"'))
-            ):
+            ) and not (vi + 1 < len(toks) and toks[vi + 1].low in ("that", "“", '"')):
+                # (not "... and wrote that he": the one after "that" is what was said)
                 subj = doer_after(st, cast, vi + 1, 6)
         if subj is None and vi > 0 and tag != "ing":
             # '"...," Laine said': a capitalised word right before the verb is a name.

@@ -10,6 +10,7 @@ takes it out; an event needs a doer of a role its type allows.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -169,9 +170,23 @@ def trigger_event(
     if got is None and passive and etype in ("ARREST_RAID", "USE_OF_FORCE"):
         # "were detained", nobody named: the force the article last named did it.
         got = _last_force(st, cast, trig_i)
-    if got is None:
+    mm: Mention | None
+    if (
+        got is None
+        and passive
+        and etype == "ARREST_RAID"
+        and cast.last_force is not None
+        and not _in_relative(toks, trig_i)
+    ):
+        # "44 people were arrested", nobody named in the sentence: the agents the article
+        # has been reporting on did it.
+        mm, actor = None, cast.last_force
+        from_article = True
+    elif got is None:
         return None
-    mm, actor = got
+    else:
+        mm, actor = got
+        from_article = False
     if actor.role not in ROLE_OK.get(etype, frozenset()) and not (
         etype == "COURT_RULING" and judicial_actor(rules, actor)
     ):
@@ -204,15 +219,32 @@ def trigger_event(
     d.extra["trigger_kind"] = "noun" if sense.tag == "noun" else "verb"
     if from_speaker:
         d.extra["actor_from"] = "speaker"
+    elif from_article:
+        d.extra["actor_from"] = "article"
     d.extra["lemma"] = sense.lemma
     if passive:
         d.extra["voice"] = "passive"
     date_for(rules, st, d, pub, trig_i, speech)
     _quantity_for(rules, st, d, trig_i)
-    _target_for(st, cast, d, trig_i, mm)
     _location_for(st, d, trig_i)
-    cast.saw(mm, actor)
+    if mm is not None:
+        _target_for(st, cast, d, trig_i, mm)
+        cast.saw(mm, actor)
     return d
+
+
+_AUX = frozenset(
+    ("be", "been", "being", "was", "were", "is", "are", "am", "had", "has", "have", "not")
+    + ("also", "since", "already", "later", "then")
+)
+
+
+def _in_relative(toks: Sequence[Token], trig_i: int) -> bool:
+    """ "people who had been detained": the passive describes who they are."""
+    i = trig_i - 1
+    while i >= 0 and (toks[i].low in _AUX or toks[i].low.endswith("ly")):
+        i -= 1
+    return i >= 0 and toks[i].low in ("who", "that", "which", "whom")
 
 
 def _force_after(rules: Rules, st: ParsedSentence, trig_i: int) -> bool:

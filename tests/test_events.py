@@ -365,6 +365,76 @@ def test_a_judges_written_finding_is_the_ruling_and_a_dissent_a_statement() -> N
     assert e.event_type == "STATEMENT"
 
 
+def test_a_court_quoted_in_its_own_words_is_neither_a_ruling_nor_a_statement() -> None:
+    text = (
+        "U.S. District Judge Paul Okafor blocked the deployment on Thursday.\n"
+        "“The order exceeds the authority the statute gives,” Okafor wrote.\n"
+    )
+    found = events(text, published="2025-10-17")
+    assert [(e.event_type, e.evidence.split()[0]) for e in found] == [("COURT_RULING", "U.S.")]
+
+
+def test_who_said_it_is_not_the_pronoun_after_wrote_that() -> None:
+    text = (
+        "Gov. Peter Laine spoke to reporters on Monday.\n"
+        "Mayor Alma Whitcombe judged Gov. Laine’s order “shameful” and wrote that he "
+        "“should resign.”\n"
+    )
+    found = events(text, published="2025-09-09")
+    assert not [e for e in found if "Whitcombe" in e.evidence and e.actor == "Peter Laine"]
+
+
+def test_an_arrest_the_sentence_gives_no_doer_is_the_agents_the_article_reports() -> None:
+    text = (
+        "Federal agents raided a garment factory on Friday.\n"
+        "In all, 44 people were arrested, a spokeswoman for the agency added.\n"
+    )
+    found = events(text, published="2025-06-07")
+    assert [(e.event_type, e.actor) for e in found] == [
+        ("ARREST_RAID", "federal agents"),
+        ("ARREST_RAID", "federal agents"),
+    ]
+    assert extra(found[1])["actor_from"] == "article"
+    assert found[1].quantity_value == 44
+
+
+def test_people_who_had_been_detained_are_who_they_are_not_an_arrest() -> None:
+    text = (
+        "Federal agents raided a garment factory on Friday.\n"
+        "Five people who had been detained at the factory testified on Tuesday.\n"
+    )
+    found = events(text, published="2025-06-12")
+    assert [e.event_type for e in found if "testified" in e.evidence] == ["STATEMENT"]
+    assert [e.event_type for e in found if e.event_type == "ARREST_RAID"] == ["ARREST_RAID"]
+
+
+def test_without_a_force_named_an_arrest_with_no_doer_stays_unreported() -> None:
+    found = events("Crowds gathered downtown. In all, 44 people were arrested, a clerk said.")
+    assert "ARREST_RAID" not in [e.event_type for e in found]
+
+
+def test_a_subject_that_is_also_a_verb_word_keeps_its_verb() -> None:
+    # "state" is a speech verb elsewhere; here it is the doer of "sued".
+    e = only("The state sued on Monday.", published="2025-06-11")
+    assert (e.event_type, e.actor, e.event_date) == ("LAWSUIT", "state", "2025-06-09")
+
+
+def test_doers_of_one_kind_joined_by_and_are_named_once() -> None:
+    e = only("The troops and officers arrived at the federal building on Monday.")
+    assert e.event_type == "DEPLOY"
+    assert " and " not in e.actor and "unnamed" not in e.actor
+
+
+def test_a_judge_named_with_a_possessive_is_the_judge_named_in_full() -> None:
+    text = (
+        "An appeals panel on Friday paused Judge Okafor’s order.\n"
+        "A federal judge on Thursday granted a restraining order against the deployment.\n"
+        "U.S. District Judge Paul Okafor heard the case in Harbor City.\n"
+    )
+    found = [e for e in events(text, published="2025-10-17") if e.event_type == "COURT_RULING"]
+    assert [e.actor for e in found][-1] == "Paul Okafor"
+
+
 # ----------------------------------------------------------------------------- dates
 
 
@@ -399,6 +469,26 @@ def test_dates_a_reader_infers_from_the_article() -> None:
         ("STATEMENT", "2025-10-04"),
     ]
     assert [extra(e).get("date_from") for e in found] == [None, "context", "context"]
+
+
+@pytest.mark.parametrize(
+    ("later", "date"),
+    [
+        ("3 days later", "2025-06-10"),
+        ("a week later", "2025-06-14"),
+        ("the next day", "2025-06-08"),
+    ],
+)
+def test_days_later_count_from_the_day_the_story_last_gave(later: str, date: str) -> None:
+    text = (
+        "Gov. Peter Laine federalized the state's National Guard on June 7.\n"
+        f"The city sued over the deployment {later}.\n"
+    )
+    found = events(text, published="2025-06-20")
+    assert [(e.event_type, e.event_date) for e in found] == [
+        ("DEPLOY", "2025-06-07"),
+        ("LAWSUIT", date),
+    ]
 
 
 def test_a_statement_with_no_date_anywhere_was_made_on_the_day_of_publication() -> None:
