@@ -39,7 +39,7 @@ from extractors.clauses import (
     is_negated,
     quoted_spans,
 )
-from extractors.dates import days_later, has_coarse_time, parse_published
+from extractors.dates import days_later, find_dates, has_coarse_time, parse_published
 from extractors.lexicon import Rules, load_rules
 from extractors.mentions import MODIFIERS, Directory, Mention, MentionFinder, tokenize
 from extractors.records import Event
@@ -384,7 +384,11 @@ def _sentence_events(
         verb = toks[verb_i].low
         quoting_ruling = judicial_actor(rules, actor) and verb in RULING_SPEECH and st.quotes
         # (a court's written words quoted: the ruling the article reports, not a statement)
-        if not drafts and not quoting_ruling:
+        # What a source told the reporter as a fact (a figure, what the police said
+        # happened) is the report's material, not a public statement of a position;
+        # quoted words stay statements.
+        sourced_fact = not st.quotes and (_has_figure(st, pub) or actor.role == "force")
+        if not drafts and not quoting_ruling and not sourced_fact:
             etype = "STATEMENT"
             if (
                 judicial_actor(rules, actor)
@@ -408,6 +412,19 @@ def _sentence_events(
         if mm.kind == "person" and not inside(mm.start, st.quotes):
             cast.mentioned(mm)
     return list(drafts.values())
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_figure(st: ParsedSentence, pub: date | None) -> bool:
+    """A number in the sentence that is not part of a date."""
+    if _DIGIT.search(st.text) is None:
+        return False
+    if st.dates is None:
+        st.dates = find_dates(st.text, pub)
+    spans = [(d.start, d.end) for d in st.dates]
+    return any(not any(a <= m.start() < b for a, b in spans) for m in _DIGIT.finditer(st.text))
 
 
 def _named(st: ParsedSentence, cast: Cast, upto: int) -> None:

@@ -325,8 +325,19 @@ def test_quote_with_trailing_attribution_is_one_sentence() -> None:
 def test_inverted_attribution_and_according_to() -> None:
     e = only("“We do not want troops here,” said Mayor Alma Whitcombe.")
     assert (e.event_type, e.actor) == ("STATEMENT", "Alma Whitcombe")
-    e = only("The curfew will last two days, according to the Harbor Enforcement Office.")
-    assert e.actor == "Harbor Enforcement Office"
+    e = only("The curfew is a mistake, according to the Harbor City Council.")
+    assert e.actor == "Harbor City Council"
+
+
+def test_a_figure_or_an_account_a_source_gives_is_not_a_statement() -> None:
+    # What a source tells the reporter as fact is the report's material; the same source's
+    # quoted words, or a position without a figure, stay statements.
+    assert events("The curfew covers 12 blocks, Mayor Alma Whitcombe said.") == []
+    assert events("Police said the crowd left the square before midnight.") == []
+    e = only("“The curfew covers 12 blocks,” Mayor Alma Whitcombe said.")
+    assert (e.event_type, e.actor) == ("STATEMENT", "Alma Whitcombe")
+    e = only("Mayor Alma Whitcombe said the curfew was a mistake.")
+    assert e.event_type == "STATEMENT"
 
 
 def test_according_to_a_document_is_not_a_statement() -> None:
