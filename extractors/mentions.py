@@ -310,6 +310,8 @@ class MentionFinder:
             t = toks[j]
             if _is_cap_word(t) or _INITIALS.fullmatch(t.text):
                 j += 1
+                if t.text.endswith(("’s", "'s")):
+                    break  # "Donald Trump’s Operation X": the name ends at the possessive
                 continue
             if t.text in ("“", '"') and j + 2 < len(toks) and toks[j + 2].text in ("”", '"'):
                 j += 3  # a nickname: Katherine “Kat” Abughazaleh
@@ -617,6 +619,8 @@ class MentionFinder:
                 t.low in self.rules.groups
                 and i + 1 < n
                 and toks[i + 1].low in ("of", "for", "with")
+                # ("Department of Justice" is one name: singular, no article)
+                and (t.low.endswith("s") or (i + 2 < n and not toks[i + 2].cap))
             ):
                 i += 1  # "Officers of the Harbor Office": the group is found on its own
                 continue
@@ -636,6 +640,10 @@ class MentionFinder:
                 ):
                     last_cap = j
                     j += 1
+                    if tj.text.endswith(("’s", "'s")) and j < n and toks[j].cap:
+                        # "Trump’s Department of Justice": the organisation starts after
+                        # its possessor.
+                        i, last_cap = j, j
                 elif (
                     tj.low in ("of", "and", "for", "the", "on")
                     and j + 1 < n

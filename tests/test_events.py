@@ -436,6 +436,18 @@ def test_doers_of_one_kind_joined_by_and_are_named_once() -> None:
     assert " and " not in e.actor and "unnamed" not in e.actor
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On Wednesday, Gov. Peter Laine’s Department of Justice unsealed an indictment.",
+        "The Department of Justice unsealed an indictment on Wednesday.",
+    ],
+)
+def test_an_organisation_after_its_possessor_is_the_doer(sentence: str) -> None:
+    e = only(sentence)
+    assert (e.event_type, e.actor) == ("LAWSUIT", "Department of Justice")
+
+
 def test_a_judge_named_with_a_possessive_is_the_judge_named_in_full() -> None:
     text = (
         "An appeals panel on Friday paused Judge Okafor’s order.\n"
