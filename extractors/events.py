@@ -408,9 +408,12 @@ def _sentence_events(
             d.extra["trigger_kind"] = "speech"
             date_for(ex.rules, st, d, pub, verb_i)
             drafts[etype] = d
+    # The person a sentence is about is the first it names ("Perry referenced Hamilton":
+    # the next "she" is Perry).
     for mm in st.mentions:
         if mm.kind == "person" and not inside(mm.start, st.quotes):
             cast.mentioned(mm)
+            break
     return list(drafts.values())
 
 

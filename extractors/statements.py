@@ -26,6 +26,9 @@ _NOT_SPEAKER = frozenset(
 )
 
 
+_BEFORE_PARTICIPLE = frozenset(["when", "if", "once", "unless", "until", "as", "while"])
+_BE = frozenset(["was", "were", "is", "are", "been", "being", "be"])
+
 RULING_SPEECH = frozenset(
     ["wrote", "found", "concluded", "determined", "held", "declared", "ruled"]
 )
@@ -56,6 +59,17 @@ def find_speaker(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Men
             continue
         if low in ("told", "tell", "tells", "telling") and _told_a_party(st, cast, vi):
             continue  # "told the agents he was a resident": what happened, not a statement
+        prev_low = toks[vi - 1].low if vi > 0 else ""
+        if prev_low in _BEFORE_PARTICIPLE:
+            continue  # "When asked about it, DHS confirmed": the speaker is asked
+        if prev_low in _BE or (vi > 1 and prev_low.endswith("ly") and toks[vi - 2].low in _BE):
+            # "was condemned by the governor": the speaker follows "by"
+            if vi + 1 < len(toks) and toks[vi + 1].low == "by":
+                got = doer_after(st, cast, vi + 2, 4)
+                if got is not None and got[1].role != "media":
+                    cast.saw(*got)
+                    return vi, got[0], got[1]
+            continue
         subj = subject_of(st, cast, vi, "STATEMENT", stop_at_speech=False, rules=rules)
         if subj is None:
             # '"...," said X' / '"...," X said'

@@ -448,6 +448,23 @@ def test_an_organisation_after_its_possessor_is_the_doer(sentence: str) -> None:
     assert (e.event_type, e.actor) == ("LAWSUIT", "Department of Justice")
 
 
+def test_the_one_asked_is_not_the_speaker_and_a_passive_speech_verb_has_its_by() -> None:
+    e = only("When asked about the detentions, the Harbor City Council confirmed them.")
+    assert (e.event_type, e.actor) == ("STATEMENT", "Harbor City Council")
+    e = only("The curfew was sharply condemned by Mayor Alma Whitcombe on Monday.")
+    assert (e.event_type, e.actor) == ("STATEMENT", "Alma Whitcombe")
+
+
+def test_she_is_the_person_the_sentence_is_about_not_the_one_it_cites() -> None:
+    text = (
+        "U.S. District Judge Paula Okafor spoke for an hour on Thursday.\n"
+        "In her remarks, Okafor referenced Alexander Hamilton at length.\n"
+        "She also expressed concern about troops unfamiliar with the city.\n"
+    )
+    found = [e for e in events(text, published="2025-10-10") if "concern" in e.evidence]
+    assert [(e.event_type, e.actor) for e in found] == [("STATEMENT", "Paula Okafor")]
+
+
 def test_a_judge_named_with_a_possessive_is_the_judge_named_in_full() -> None:
     text = (
         "An appeals panel on Friday paused Judge Okafor’s order.\n"
