@@ -387,7 +387,9 @@ def _sentence_events(
         # What a source told the reporter as a fact (a figure, what the police said
         # happened) is the report's material, not a public statement of a position;
         # quoted words stay statements.
-        sourced_fact = not st.quotes and (_has_figure(st, pub) or actor.role == "force")
+        sourced_fact = not st.quotes and (
+            _has_figure(st, pub) or (actor.role == "force" and actor.kind != "person")
+        )
         if not drafts and not quoting_ruling and not sourced_fact:
             etype = "STATEMENT"
             if (

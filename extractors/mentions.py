@@ -371,8 +371,11 @@ class MentionFinder:
             text = s[start:end]
             title = m.group().lower()
             role = "court" if "judge" in title or "justice" in title else "official"
-            if title in ("officer", "agent", "commander", "cmdr.", "capt.", "sgt."):
-                role = "force"
+            if title in ("officer", "agent", "commander", "cmdr.", "capt.", "sgt.") or (
+                role == "official"
+                and any(w in self.rules.force_orgs for w in s[start : m.start()].split())
+            ):
+                role = "force"  # "Border Patrol official Greg Bovino": a force's officer
             bare = s[name_toks[0].start : end]
             men = Mention(start, end, text, "person", role=role, head=title, name=bare)
             men.canonical = self._canonical(bare)

@@ -105,6 +105,7 @@ _ATTRIBUTION = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _LINE = re.compile(r"[^\n]+")
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,11 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     word = m.group(1).lower().rstrip(".")
     if word in ABBREVIATIONS:
         return True
-    # A single capital letter is an initial ("J. B. Pritzker", "Robert F. Kennedy").
-    return len(m.group(1)) == 1 and m.group(1).isupper()
+    # A single capital letter is an initial ("J. B. Pritzker", "Robert F. Kennedy"), and
+    # so are initials run together ("J.B. Pritzker").
+    return (len(m.group(1)) == 1 and m.group(1).isupper()) or (
+        _INITIALS.fullmatch(m.group(1)) is not None
+    )
 
 
 def _quote_open(counts: list[int]) -> bool:

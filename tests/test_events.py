@@ -741,7 +741,7 @@ def test_one_huge_line_without_punctuation() -> None:
 def test_sentence_splitter_keeps_offsets_and_abbreviations() -> None:
     text = (
         "Gov. Peter Laine met U.S. officials on Sept. 5. They talked.\nA headline\n"
-        "“A quote. Two.” He said."
+        "“A quote. Two.” He said. Gov. P.J. Laine and Mayor A. Whitcombe left."
     )
     sents = split_sentences(text)
     assert [s.text for s in sents] == [
@@ -749,6 +749,7 @@ def test_sentence_splitter_keeps_offsets_and_abbreviations() -> None:
         "They talked.",
         "A headline",
         "“A quote. Two.” He said.",
+        "Gov. P.J. Laine and Mayor A. Whitcombe left.",
     ]
     for s in sents:
         assert text[s.start : s.end] == s.text
