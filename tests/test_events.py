@@ -802,3 +802,8 @@ def test_a_profile_adds_units_its_counts_are_read_in() -> None:
         x for x in ex.extract(sentence, published="2025-09-02") if x.event_type == "ARREST_RAID"
     ]
     assert (e.quantity_value, e.quantity_unit) == (40, "strikers")
+
+
+def test_a_forces_titled_officer_moving_is_a_deployment() -> None:
+    e = only("Harbor Patrol Chief Dana Kirov returned to the city on Tuesday.")
+    assert (e.event_type, e.actor) == ("DEPLOY", "Dana Kirov")
