@@ -168,8 +168,9 @@ def trigger_event(
         got = (speech[1], speech[2])
         from_speaker = True
     if got is None and passive and etype in ("ARREST_RAID", "USE_OF_FORCE"):
-        # "were detained", nobody named: the force the article last named did it.
-        got = _last_force(st, cast, trig_i)
+        # "were detained", nobody named: the force the article last named did it, or the
+        # one the sentence names after ("was detained after federal agents clashed ...").
+        got = _last_force(st, cast, trig_i) or _last_force(st, cast, len(toks) - 1)
     mm: Mention | None
     if (
         got is None

@@ -807,3 +807,18 @@ def test_a_profile_adds_units_its_counts_are_read_in() -> None:
 def test_a_forces_titled_officer_moving_is_a_deployment() -> None:
     e = only("Harbor Patrol Chief Dana Kirov returned to the city on Tuesday.")
     assert (e.event_type, e.actor) == ("DEPLOY", "Dana Kirov")
+
+
+def test_a_name_in_apposition_before_the_verb_is_its_subject() -> None:
+    e = only("A 40-year-old roofer, Tomas Ribeiro, died on Saturday after the raid.")
+    assert (e.event_type, e.actor) == ("OTHER", "Tomas Ribeiro")
+    e = only("“We were scared,” a shaken teacher, Nora Velde, told reporters.")
+    assert (e.event_type, e.actor) == ("STATEMENT", "Nora Velde")
+
+
+def test_a_detention_with_the_force_named_later_in_the_sentence() -> None:
+    e = only(
+        "A student was detained after federal agents clashed with residents on Monday.",
+        etype="ARREST_RAID",
+    )
+    assert e.actor == "federal agents"
