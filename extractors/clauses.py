@@ -194,15 +194,15 @@ def subject_of(
         t = toks[j]
         low = t.low
         if t.text == ",":
-            named = mention_ending(st, j - 1) if j > 0 else None
-            if named is not None and named.kind == "person" and j == trig_i - 1:
-                k = tok_index(toks, named.start) - 1
+            appos = mention_ending(st, j - 1) if j > 0 else None
+            if appos is not None and appos.kind == "person" and j == trig_i - 1:
+                k = tok_index(toks, appos.start) - 1
                 if k > 0 and toks[k].text == "," and mention_ending(st, k - 1) is None:
                     # "A 57-year-old farmworker, Jaime Alanis, died": the name in the
                     # apposition names the subject.
-                    actor = cast.resolve(named)
+                    actor = cast.resolve(appos)
                     if actor is not None:
-                        return named, actor
+                        return appos, actor
             k2 = _skippable_parenthetical(st, j)
             if k2 is not None:
                 j = k2 - 1

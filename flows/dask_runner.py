@@ -39,6 +39,7 @@ import flows  # noqa: F401  (Prefect privacy/start-up defaults before Prefect lo
 from flows.runs import feed_specs, recorded_run, run_profile
 from newsmon import pipeline
 from newsmon.db import DEFAULT_DB
+from newsmon.learning import learned_profile
 from newsmon.profile import FeedSpec, TopicProfile
 from newsmon.store import RunCounts
 
@@ -108,7 +109,9 @@ def process_on_dask(
     specs = feed_specs(profile, feeds)
 
     def stages(counts: RunCounts) -> None:
-        pipeline.prepare(db, profile)
+        info = pipeline.prepare(db, profile)
+        # As in the monitor: what earlier runs' accepted articles taught counts from now on.
+        current = learned_profile(profile, info.learned, info.centroid)
         states = pipeline.feed_states(db, specs)
         polls = [_poll(f, states[f.url], profile, allow) for f in specs]
         for message in pipeline.add_polls(counts, polls):
@@ -123,12 +126,12 @@ def process_on_dask(
         futures: list[PrefectFuture[ProcessOutcome]] = []
         for chunk in pipeline.chunked(tasks, chunk_size):
             fetches = pipeline.fetch_pages(chunk, profile, allow_private_hosts=allow)
-            futures.append(process_batch_task.submit(fetches, profile, len(fetches)))
+            futures.append(process_batch_task.submit(fetches, current, len(fetches)))
         for future in futures:  # in submission order: the same decisions as the monitor
             processed, failures = future.result()
             for f in failures:
                 logger.warning("%s %s: %s", f.stage, f.url, f.error)
-            pipeline.add_chunk(counts, pipeline.store_chunk(db, processed, failures, profile))
+            pipeline.add_chunk(counts, pipeline.store_chunk(db, processed, failures, current))
         pipeline.commit_validators(db, polls)  # feeds' ETags, now that their items are stored
 
     # One run per database at a time, whichever flow runs it (see newsmon.runlock).
