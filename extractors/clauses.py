@@ -527,3 +527,6 @@ def clause_of(st: ParsedSentence, trig_i: int) -> str:
     """The words of the trigger's clause (to the next clause boundary either side)."""
     a, b = clause_span(st, trig_i)
     return st.text[a:b]
+
+
+PREPOSITIONS = _PREPOSITIONS

@@ -28,7 +28,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from extractors.cast import Cast
@@ -87,6 +87,25 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 _TERMINAL = re.compile(r"[.!?][”\"’')\]]*\s*$|[.!?,][”\"’]\s*$")
+
+
+#: A photo caption's tail: "... during the protests on June 8, 2025, in Harbor City,
+#: California."
+_PHOTO_CAPTION = re.compile(
+    r"\bon \w+\.? \d{1,2}, (?:19|20)\d\d, in [A-Z][\w.’' -]*(?:, [A-Z][\w.’' -]*)?\.\s*$"
+)
+
+
+def _caption_date(tail: str) -> str | None:
+    m = re.search(r"on (\w+)\.? (\d{1,2}), ((?:19|20)\d\d)", tail)
+    if m is None:
+        return None
+    for fmt in ("%B %d %Y", "%b %d %Y"):
+        try:
+            return datetime.strptime(" ".join(m.groups()), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 _MARKUP = re.compile(r"[<>{}=|\\]")
@@ -159,7 +178,11 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
         seen_texts.add(s)
         if len(s) < MIN_SENTENCE_CHARS or _MARKUP.search(s) and s.count("<") > 2:
             continue
-        if not _TERMINAL.search(s):
+        caption = _PHOTO_CAPTION.search(s)
+        if caption and pub is None:
+            # An undated page: its photo's caption dates the story.
+            pub = parse_published(_caption_date(caption.group()))
+        if not _TERMINAL.search(s) or caption:
             continue  # a headline, a caption, a cut-off excerpt: not a reported sentence
         letters = _LETTERS.findall(s)
         if not letters or sum(len(w) for w in letters) < 0.5 * len(s.replace(" ", "")):

@@ -21,6 +21,7 @@ from extractors.clauses import (
     DISSENT,
     FUNCTION_WORDS,
     NOUN_BEFORE,
+    PREPOSITIONS,
     ROLE_OK,
     ParsedSentence,
     before_text,
@@ -141,6 +142,8 @@ def trigger_event(
         and (toks[trig_i - 1].low in NOUN_BEFORE or toks[trig_i - 1].text.endswith(("’s", "'s")))
     ):
         return None  # "the arrest of", "Trump's order": a noun, read by its noun sense
+    if sense.tag == "ing" and _gerund(st, trig_i):
+        return None  # "in federalizing the Guard", "fears of the administration deploying"
     planned = is_planned(rules, st, trig_i, sense)
     if planned and etype in ("COURT_RULING", "STATEMENT", "OTHER", "PROTEST", "USE_OF_FORCE"):
         return None
@@ -232,6 +235,24 @@ def trigger_event(
         _target_for(st, cast, d, trig_i, mm)
         cast.saw(mm, actor)
     return d
+
+
+def _gerund(st: ParsedSentence, trig_i: int) -> bool:
+    """An -ing form that names the act after a preposition ("in federalizing", "of the
+    administration deploying") rather than reporting it."""
+    toks = st.toks
+    if trig_i == 0:
+        return False
+    prev = toks[trig_i - 1].low
+    if prev in PREPOSITIONS and prev not in ("to",):
+        return True
+    mm = mention_ending(st, trig_i - 1)
+    if mm is not None:
+        k = tok_index(toks, mm.start) - 1
+        while k >= 0 and toks[k].low in ("the", "a", "an"):
+            k -= 1
+        return k >= 0 and toks[k].low in ("of", "about", "over", "against", "amid")
+    return False
 
 
 _AUX = frozenset(

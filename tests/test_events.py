@@ -822,3 +822,24 @@ def test_a_detention_with_the_force_named_later_in_the_sentence() -> None:
         etype="ARREST_RAID",
     )
     assert e.actor == "federal agents"
+
+
+def test_a_photo_caption_is_no_event_but_dates_an_undated_page() -> None:
+    text = (
+        "Protesters march during the demonstrations on June 8, 2025, in Harbor City, Ardenne.\n"
+        "Thousands of protesters marched downtown on Sunday.\n"
+    )
+    found = events(text, published=None)
+    assert [(e.event_type, e.event_date) for e in found] == [("PROTEST", "2025-06-08")]
+    assert "Sunday" in found[0].evidence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The suit says the administration overstepped its authority in federalizing the Guard.",
+        "The order comes amid fears of the administration deploying troops to the city.",
+    ],
+)
+def test_an_act_named_after_a_preposition_is_not_reported(sentence: str) -> None:
+    assert "DEPLOY" not in [e.event_type for e in events(sentence)]
