@@ -253,7 +253,7 @@ class Cast:
 
     def named(self, m: Mention) -> None:
         """Any organisation the text names (in order), for "the agency" later."""
-        if m.role == "force" and m.kind in ("org", "group"):
+        if m.role == "force" and (m.kind == "org" or (m.kind == "group" and " " in m.text)):
             a = self.resolve(m)
             if a is not None and a.role == "force":
                 self.last_force = a

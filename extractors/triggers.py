@@ -166,6 +166,15 @@ def trigger_event(
         and (
             speech[2].role in ROLE_OK.get(etype, frozenset()) or etype in ("ARREST_RAID", "DEPLOY")
         )
+        # A speaker who is not the force ("the plaintiffs said 3,000 people were
+        # arrested") reports what the force the article names did.
+        and not (
+            etype == "ARREST_RAID"
+            and passive
+            and speech[2].kind in ("person", "group")
+            and speech[2].role != "force"
+            and cast.last_force is not None
+        )
     ):
         # "LAPD officials said 17 people were arrested": the speaker vouches for it.
         got = (speech[1], speech[2])

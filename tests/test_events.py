@@ -843,3 +843,15 @@ def test_a_photo_caption_is_no_event_but_dates_an_undated_page() -> None:
 )
 def test_an_act_named_after_a_preposition_is_not_reported(sentence: str) -> None:
     assert "DEPLOY" not in [e.event_type for e in events(sentence)]
+
+
+def test_an_arrest_a_bystander_reports_is_the_forces_not_the_speakers() -> None:
+    text = (
+        "Federal agents raided a garment factory on Friday.\n"
+        "The plaintiffs said more than 300 people were arrested in the raids.\n"
+    )
+    found = [e for e in events(text, published="2025-06-09") if e.event_type == "ARREST_RAID"]
+    assert [e.actor for e in found] == ["federal agents"] * 2
+    # A force speaking vouches for its own arrests.
+    e = only("Police officials said 17 people were arrested overnight.")
+    assert e.actor == "police officials"
