@@ -54,8 +54,16 @@ def _group_name(m: Mention, generic: frozenset[str]) -> str:
     because the sentence starts with a common word goes ("Protesters shouted" ->
     "protesters"; "Los Angeles officials" keeps its)."""
     bare = _STRIP.sub("", m.text.strip())
-    first = bare.split()[0] if bare.split() else ""
-    if m.start <= 4 and first[:1].isupper() and first[1:].islower() and first.lower() in generic:
+    words = bare.split()
+    first = words[0] if words else ""
+    proper = len(words) > 1 and words[1][:1].isupper()  # "Border Patrol personnel"
+    if (
+        m.start <= 4
+        and not proper
+        and first[:1].isupper()
+        and first[1:].islower()
+        and first.lower() in generic
+    ):
         bare = bare[0].lower() + bare[1:]
     return bare
 

@@ -255,8 +255,9 @@ def subject_of(
             while b >= 0 and toks[b].low in ("the", "a", "an"):
                 b -= 1  # "to the Department of ...": the preposition is before the article
             before = toks[b].low if b >= 0 else ""
-            if before == "as":
-                # "identified the suspect as X and said": X is no subject; go on left.
+            if before == "as" and not (b == 0 or toks[b - 1].text == "," or j == trig_i - 1):
+                # "identified the suspect as X and said": X is no subject; go on left
+                # (but "..., as protesters marched": the clause's own subject).
                 j = b - 1
                 continue
             actor = (
@@ -410,8 +411,9 @@ def is_reduced_relative(rules: Rules, st: ParsedSentence, trig_i: int, sense: Se
         and (
             t.low in AUX
             or t.low in _FINITE
-            or t.low in rules.speech
-            or any(x.tag != "noun" for x in rules.senses.get(t.low, ()))
+            or rules.speech.get(t.low) in ("past", "s")
+            # a finite verb, not "forcing" or "to leave" (a clause of the same subject)
+            or any(x.tag in ("past", "s") for x in rules.senses.get(t.low, ()))
         )
         for k, t in enumerate(st.toks)
     )

@@ -855,3 +855,23 @@ def test_an_arrest_a_bystander_reports_is_the_forces_not_the_speakers() -> None:
     # A force speaking vouches for its own arrests.
     e = only("Police officials said 17 people were arrested overnight.")
     assert e.actor == "police officials"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype", "actor"),
+    [
+        ("Protesters shouted at the agents, eventually forcing them to leave.", "PROTEST",
+         "protesters"),
+        ("Tensions rose on Sunday as thousands of protesters marched downtown.", "PROTEST",
+         "thousands of protesters"),
+        ("Thousands of residents took to the streets on Sunday.", "PROTEST",
+         "thousands of residents"),
+        ("Harbor Patrol personnel in riot gear stood guard outside the depot on Sunday.",
+         "DEPLOY", "Harbor Patrol"),
+    ],
+)  # fmt: skip
+def test_doers_of_clauses_real_reports_are_written_in(
+    sentence: str, etype: str, actor: str
+) -> None:
+    e = only(sentence, etype=etype)
+    assert e.actor == actor
