@@ -82,6 +82,7 @@ class Rules:
     speech_rx: re.Pattern[str]
     statement_nouns: frozenset[str]
     carriers: frozenset[str]
+    speech_negation: tuple[tuple[str, ...], ...]  # word sequences before a speech verb
     plan_before: tuple[str, ...]
     plan_verbs: frozenset[str]  # every form
     plan_nouns: frozenset[str]
@@ -300,6 +301,9 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
         speech_rx=speech_rx,
         statement_nouns=frozenset(w.lower() for w in _strs(st.get("nouns"), "[statement] nouns")),
         carriers=frozenset(carriers),
+        speech_negation=tuple(
+            tuple(w.lower().split()) for w in _strs(st.get("negation"), "[statement] negation")
+        ),
         plan_before=tuple(
             sorted(_strs(plan.get("before"), "[plan] before"), key=len, reverse=True)
         ),

@@ -8,6 +8,7 @@ not a newspaper ("NewsNation reported" names a source, not a speaker), not a doc
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from extractors.cast import Actor, Cast
 from extractors.clauses import (
@@ -19,7 +20,7 @@ from extractors.clauses import (
     tok_index,
 )
 from extractors.lexicon import Rules
-from extractors.mentions import Mention
+from extractors.mentions import Mention, Token
 
 _NOT_SPEAKER = frozenset(
     ["The", "This", "That", "It", "He", "She", "They", "We", "Officials", "Police"]
@@ -59,6 +60,8 @@ def find_speaker(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Men
             continue
         if low in ("told", "tell", "tells", "telling") and _told_a_party(st, cast, vi):
             continue  # "told the agents he was a resident": what happened, not a statement
+        if _negated(rules, toks, vi):
+            continue  # "has yet to respond", "declined to comment": nothing was said
         prev_low = toks[vi - 1].low if vi > 0 else ""
         if prev_low in _BEFORE_PARTICIPLE:
             continue  # "When asked about it, DHS confirmed": the speaker is asked
@@ -111,6 +114,15 @@ def find_speaker(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Men
             cast.saw(mm, actor)
             return vi, mm, actor
     return None
+
+
+def _negated(rules: Rules, toks: Sequence[Token], vi: int) -> bool:
+    before = [t.low for t in toks[max(0, vi - 3) : vi]]
+    return any(
+        before[k : k + len(cue)] == list(cue)
+        for cue in rules.speech_negation
+        for k in range(len(before) - len(cue) + 1)
+    )
 
 
 def _told_a_party(st: ParsedSentence, cast: Cast, vi: int) -> bool:

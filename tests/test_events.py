@@ -875,3 +875,15 @@ def test_doers_of_clauses_real_reports_are_written_in(
 ) -> None:
     e = only(sentence, etype=etype)
     assert e.actor == actor
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Harbor City Council has yet to respond.",
+        "Mayor Alma Whitcombe declined to comment on the arrests.",
+        "Gov. Peter Laine did not say when the troops would leave.",
+    ],
+)
+def test_saying_nothing_is_no_statement(sentence: str) -> None:
+    assert "STATEMENT" not in [e.event_type for e in events(sentence)]
