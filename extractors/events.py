@@ -358,6 +358,8 @@ def _sentence_events(
             continue
         if toks[trig_i].cap and trig_i > 0:
             continue  # "Court of Appeals", "Operation X": part of a name
+        if _UNCLEAR.search(s, 0, span[0]):
+            continue  # "it is unclear whether DHS plans to appeal": not known to happen
         if st.quotes and toks[trig_i].low in RULING_SPEECH:
             continue  # '"...," the judge wrote': words quoted from a ruling, read below
         senses = rules.senses.get(form, ())
@@ -443,6 +445,10 @@ def _sentence_events(
 
 
 _DIGIT = re.compile(r"\d")
+_UNCLEAR = re.compile(
+    r"\b(?:unclear|not clear|uncertain|unknown)\b[^.;]{0,20}?\b(?:if|whether|what|when|how)\b",
+    re.IGNORECASE,
+)
 
 
 def _has_figure(st: ParsedSentence, pub: date | None) -> bool:

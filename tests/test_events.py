@@ -887,3 +887,10 @@ def test_doers_of_clauses_real_reports_are_written_in(
 )
 def test_saying_nothing_is_no_statement(sentence: str) -> None:
     assert "STATEMENT" not in [e.event_type for e in events(sentence)]
+
+
+def test_what_is_not_known_to_happen_is_not_reported() -> None:
+    found = events("It is unclear whether the Harbor City Council plans to file an appeal.")
+    assert "ANNOUNCE_PLAN" not in [e.event_type for e in found]
+    found = events("It was not clear when the National Guard troops would leave the city.")
+    assert "DEPLOY" not in [e.event_type for e in found]
