@@ -137,6 +137,12 @@ def trigger_event(
     ):
         return None  # "immigration raids", "ICE arrests": a plural noun, not a verb
     if (
+        sense.tag == "s"
+        and trig_i + 1 < len(toks)
+        and toks[trig_i + 1].low in ("were", "are", "have", "had", "was", "is")
+    ):
+        return None  # "the increased ICE raids were designed": a noun before its verb
+    if (
         sense.tag in ("base", "s", "ing")
         and trig_i > 0
         and (toks[trig_i - 1].low in NOUN_BEFORE or toks[trig_i - 1].text.endswith(("’s", "'s")))

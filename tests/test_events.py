@@ -894,3 +894,15 @@ def test_what_is_not_known_to_happen_is_not_reported() -> None:
     assert "ANNOUNCE_PLAN" not in [e.event_type for e in found]
     found = events("It was not clear when the National Guard troops would leave the city.")
     assert "DEPLOY" not in [e.event_type for e in found]
+
+
+def test_words_reporters_use_for_saying_and_appealing() -> None:
+    e = only("Gov. Peter Laine termed the deployment “theatre.”")
+    assert (e.event_type, e.actor) == ("STATEMENT", "Peter Laine")
+    e = only("The Harbor City Council filed a notice on Friday that it is appealing the order.")
+    assert (e.event_type, e.actor) == ("LAWSUIT", "Harbor City Council")
+
+
+def test_a_plural_noun_before_its_verb_is_no_event() -> None:
+    found = events("Gov. Peter Laine alleged that the increased agency raids were staged for show.")
+    assert [e.event_type for e in found] == ["STATEMENT"]
