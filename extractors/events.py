@@ -415,7 +415,18 @@ def _sentence_events(
         sourced_fact = not st.quotes and (
             _has_figure(st, pub) or (actor.role == "force" and actor.kind != "person")
         )
-        if not drafts and not quoting_ruling and not sourced_fact:
+        # What the speaker said is not itself an event of the sentence (events before the
+        # saying, by others, are another point: "The board voted to ban X, though some
+        # trustees said ...").
+        said_is_event = bool(drafts) and not (
+            all(d.trigger_start < mm.start and d.actor.key != actor.key for d in drafts.values())
+            and any(
+                t.low in _ANOTHER_POINT
+                for t in toks
+                if max(d.trigger_start for d in drafts.values()) < t.start < mm.start
+            )
+        )
+        if not said_is_event and not quoting_ruling and not sourced_fact:
             etype = "STATEMENT"
             if (
                 judicial_actor(rules, actor)
@@ -445,6 +456,7 @@ def _sentence_events(
 
 
 _DIGIT = re.compile(r"\d")
+_ANOTHER_POINT = frozenset(("though", "although", "but", "while", "whereas", "yet"))
 _UNCLEAR = re.compile(
     r"\b(?:unclear|not clear|uncertain|unknown)\b[^.;]{0,20}?\b(?:if|whether|what|when|how)\b",
     re.IGNORECASE,

@@ -443,6 +443,10 @@ class MentionFinder:
             kind_of = self.rules.groups[head]
             start = self._group_premodifiers(s, toks, gi)
             first = _tok_at(toks, start) or gi
+            if head == "members":
+                # "village board members", "council members": the body's kind
+                body = [self.rules.groups.get(t.low) for t in toks[first : gafter - 1]]
+                kind_of = next((k for k in reversed(body) if k is not None), kind_of)
             qualified = (
                 first > 0 and toks[first - 1].low in ("another", "other", "second", "that", "this")
             ) or (

@@ -906,3 +906,20 @@ def test_words_reporters_use_for_saying_and_appealing() -> None:
 def test_a_plural_noun_before_its_verb_is_no_event() -> None:
     found = events("Gov. Peter Laine alleged that the increased agency raids were staged for show.")
     assert [e.event_type for e in found] == ["STATEMENT"]
+
+
+def test_a_board_votes_and_its_dissenters_speak_in_one_sentence() -> None:
+    found = events(
+        "Harbor City council members voted unanimously to ban the agents from city property "
+        "on Monday, though some trustees call the measure unenforceable.",
+        published="2025-11-18",
+    )
+    assert [(e.event_type, e.actor) for e in found] == [
+        ("LEGISLATION", "Harbor City council members"),
+        ("STATEMENT", "some trustees"),
+    ]
+
+
+def test_a_trailing_attribution_of_an_event_adds_no_statement() -> None:
+    found = events("Agents detained two men on Monday, a spokesperson for the agency said.")
+    assert [e.event_type for e in found] == ["ARREST_RAID"]
