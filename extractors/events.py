@@ -430,7 +430,7 @@ def _sentence_events(
             etype = "STATEMENT"
             if (
                 judicial_actor(rules, actor)
-                and verb in RULING_SPEECH
+                and (verb in RULING_SPEECH or _finding(rules, s[toks[verb_i].end :]))
                 and not st.quotes
                 and not DISSENT.search(s)
             ):
@@ -456,11 +456,18 @@ def _sentence_events(
 
 
 _DIGIT = re.compile(r"\d")
+_FIGURE = re.compile(r"\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)")
 _ANOTHER_POINT = frozenset(("though", "although", "but", "while", "whereas", "yet"))
 _UNCLEAR = re.compile(
     r"\b(?:unclear|not clear|uncertain|unknown)\b[^.;]{0,20}?\b(?:if|whether|what|when|how)\b",
     re.IGNORECASE,
 )
+
+
+def _finding(rules: Rules, said: str) -> bool:
+    """ "said the deployment violated the Tenth Amendment": a court's finding."""
+    low = " " + said.lower() + " "
+    return any(f" {w} " in low for w in rules.findings)
 
 
 def _has_figure(st: ParsedSentence, pub: date | None) -> bool:
@@ -470,7 +477,10 @@ def _has_figure(st: ParsedSentence, pub: date | None) -> bool:
     if st.dates is None:
         st.dates = find_dates(st.text, pub)
     spans = [(d.start, d.end) for d in st.dates]
-    return any(not any(a <= m.start() < b for a, b in spans) for m in _DIGIT.finditer(st.text))
+    return any(
+        not any(a <= m.start() < b for a, b in spans)
+        for m in _FIGURE.finditer(st.text)  # not "the 10th Amendment", "9th Circuit"
+    )
 
 
 def _named(st: ParsedSentence, cast: Cast, upto: int) -> None:

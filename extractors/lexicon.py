@@ -83,6 +83,7 @@ class Rules:
     statement_nouns: frozenset[str]
     carriers: frozenset[str]
     speech_negation: tuple[tuple[str, ...], ...]  # word sequences before a speech verb
+    findings: tuple[str, ...]  # what a judge says that is a ruling
     plan_before: tuple[str, ...]
     plan_verbs: frozenset[str]  # every form
     plan_nouns: frozenset[str]
@@ -301,6 +302,7 @@ def build_rules(raw: Mapping[str, Any], additions: Additions | None = None) -> R
         speech_rx=speech_rx,
         statement_nouns=frozenset(w.lower() for w in _strs(st.get("nouns"), "[statement] nouns")),
         carriers=frozenset(carriers),
+        findings=tuple(w.lower() for w in _strs(st.get("findings"), "[statement] findings")),
         speech_negation=tuple(
             tuple(w.lower().split()) for w in _strs(st.get("negation"), "[statement] negation")
         ),

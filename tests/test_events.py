@@ -923,3 +923,10 @@ def test_a_board_votes_and_its_dissenters_speak_in_one_sentence() -> None:
 def test_a_trailing_attribution_of_an_event_adds_no_statement() -> None:
     found = events("Agents detained two men on Monday, a spokesperson for the agency said.")
     assert [e.event_type for e in found] == ["ARREST_RAID"]
+
+
+def test_a_judges_finding_said_aloud_is_the_ruling() -> None:
+    e = only("U.S. District Judge Paul Okafor said the deployment violated the 10th Amendment.")
+    assert (e.event_type, e.actor) == ("COURT_RULING", "Paul Okafor")
+    e = only("U.S. District Judge Paul Okafor said the hearing would resume after lunch.")
+    assert e.event_type == "STATEMENT"
