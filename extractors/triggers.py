@@ -185,7 +185,8 @@ def trigger_event(
         # "LAPD officials said 17 people were arrested": the speaker vouches for it.
         got = (speech[1], speech[2])
         from_speaker = True
-    if got is None and passive and etype in ("ARREST_RAID", "USE_OF_FORCE"):
+    released = etype == "OTHER" and sense.needs == "passive"  # "was later released"
+    if got is None and passive and (etype in ("ARREST_RAID", "USE_OF_FORCE") or released):
         # "were detained", nobody named: the force the article last named did it, or the
         # one the sentence names after ("was detained after federal agents clashed ...").
         got = _last_force(st, cast, trig_i) or _last_force(st, cast, len(toks) - 1)
@@ -193,7 +194,7 @@ def trigger_event(
     if (
         got is None
         and passive
-        and etype == "ARREST_RAID"
+        and (etype == "ARREST_RAID" or released)
         and cast.last_force is not None
         and not _in_relative(toks, trig_i)
     ):

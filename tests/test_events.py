@@ -930,3 +930,17 @@ def test_a_judges_finding_said_aloud_is_the_ruling() -> None:
     assert (e.event_type, e.actor) == ("COURT_RULING", "Paul Okafor")
     e = only("U.S. District Judge Paul Okafor said the hearing would resume after lunch.")
     assert e.event_type == "STATEMENT"
+
+
+def test_a_release_no_one_is_named_for_is_the_forces_doing() -> None:
+    text = (
+        "Federal agents detained a teacher outside the school on Monday.\n"
+        "She was later released without charges.\n"
+        "Police declared an unlawful assembly on Tuesday.\n"
+    )
+    found = events(text, published="2025-10-08")
+    assert [(e.event_type, e.actor) for e in found] == [
+        ("ARREST_RAID", "federal agents"),
+        ("OTHER", "federal agents"),
+        ("OTHER", "police"),
+    ]
