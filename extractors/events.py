@@ -412,8 +412,20 @@ def _sentence_events(
         # What a source told the reporter as a fact (a figure, what the police said
         # happened) is the report's material, not a public statement of a position;
         # quoted words stay statements.
-        sourced_fact = not st.quotes and (
-            _has_figure(st, pub) or (actor.role == "force" and actor.kind != "person")
+        sourced_fact = (
+            not st.quotes
+            and (
+                _has_figure(st, pub)
+                or (actor.role == "force" and actor.kind != "person")
+                # "He said she is a U.S. citizen": a source's account, told on; "She said the
+                # city would not be intimidated" (a stance, with its modal) stays a statement.
+                or (
+                    toks[0].low in _PRONOUNS
+                    and mm.kind == "pronoun"
+                    and verb in _NEUTRAL_SPEECH
+                    and not any(t.low in _MODALS for t in toks[verb_i + 1 :])
+                )
+            )
         )
         # What the speaker said is not itself an event of the sentence (events before the
         # saying, by others, are another point: "The board voted to ban X, though some
@@ -457,6 +469,11 @@ def _sentence_events(
 
 _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)")
+_PRONOUNS = frozenset(("he", "she", "they"))
+_NEUTRAL_SPEECH = frozenset(("said", "says", "told", "added", "noted", "explained"))
+_MODALS = frozenset(
+    ("will", "would", "should", "must", "can", "could", "won't", "wouldn't", "shouldn't", "need")
+)
 _ANOTHER_POINT = frozenset(("though", "although", "but", "while", "whereas", "yet"))
 _UNCLEAR = re.compile(
     r"\b(?:unclear|not clear|uncertain|unknown)\b[^.;]{0,20}?\b(?:if|whether|what|when|how)\b",

@@ -944,3 +944,13 @@ def test_a_release_no_one_is_named_for_is_the_forces_doing() -> None:
         ("OTHER", "federal agents"),
         ("OTHER", "police"),
     ]
+
+
+def test_a_sources_account_told_on_is_not_a_new_statement() -> None:
+    text = (
+        "Mayor Alma Whitcombe spoke to reporters on Monday.\n"
+        "She said the woman is a U.S. citizen who works at the bakery.\n"
+        "She said the city would not be intimidated.\n"
+    )
+    found = [e for e in events(text, published="2025-09-09") if "She said" in e.evidence]
+    assert [e.evidence for e in found] == ["She said the city would not be intimidated."]
