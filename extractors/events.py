@@ -352,6 +352,12 @@ def _sentence_events(
     toks = st.toks
     drafts: dict[str, Draft] = {}
     speech = find_speaker(ex.rules, st, cast)
+    # "Since the administration launched the operation on Sept. 8, agents have been
+    # carrying out arrests": the opening subordinate clause is background; of two
+    # triggers of one type, the main clause's counts.
+    opener_end = -1
+    if toks and toks[0].low in _SUBORDINATORS:
+        opener_end = next((t.start for t in toks if t.text == ","), -1)
     for trig_i, after, form in trigger_index(rules).find(toks):
         span = (toks[trig_i].start, toks[after - 1].end)
         if inside(span[0], st.quotes):
@@ -367,7 +373,9 @@ def _sentence_events(
         # deployment.
         ordered = sorted(senses, key=lambda x: (x.needs is None, x.needs != "judicial"))
         for sense in ordered:
-            if sense.event_type in drafts:
+            if sense.event_type in drafts and not (
+                drafts[sense.event_type].trigger_start < opener_end < span[0]
+            ):
                 continue
             if not sense_ok(rules, st, trig_i, sense):
                 continue
@@ -375,7 +383,9 @@ def _sentence_events(
                 break
             d = trigger_event(ex.rules, st, cast, trig_i, span, sense, speech, pub)
             if d is not None:
-                if d.event_type not in drafts:
+                if d.event_type not in drafts or (
+                    drafts[d.event_type].trigger_start < opener_end < d.trigger_start
+                ):
                     drafts[d.event_type] = d
                 break
     # A noun that names a happening ("over the deployment", "against the raids") is
@@ -470,6 +480,7 @@ def _sentence_events(
 _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)")
 _PRONOUNS = frozenset(("he", "she", "they"))
+_SUBORDINATORS = frozenset(("since", "after", "when", "while", "although", "though", "before"))
 _NEUTRAL_SPEECH = frozenset(("said", "says", "told", "added", "noted", "explained"))
 _MODALS = frozenset(
     ("will", "would", "should", "must", "can", "could", "won't", "wouldn't", "shouldn't", "need")

@@ -954,3 +954,12 @@ def test_a_sources_account_told_on_is_not_a_new_statement() -> None:
     )
     found = [e for e in events(text, published="2025-09-09") if "She said" in e.evidence]
     assert [e.evidence for e in found] == ["She said the city would not be intimidated."]
+
+
+def test_the_main_clause_event_wins_over_the_opening_clauses() -> None:
+    e = only(
+        "Since the administration launched the operation on Sept. 8, federal agents have "
+        "carried out arrests across the state.",
+        etype="ARREST_RAID",
+    )
+    assert e.actor == "federal agents"
