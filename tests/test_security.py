@@ -212,6 +212,7 @@ def _hostile_page(base: str) -> str:
     return (
         f"<!doctype html><html><head><title>{title}</title>"
         f'<meta property="og:title" content="{title}">'
+        '<meta property="article:published_time" content="2025-09-10T12:00:00Z">'
         f'<link rel="canonical" href="{base}/hostile"></head>'
         f"<body><article><h1>{title}</h1>{paras}</article></body></html>"
     )
@@ -279,8 +280,7 @@ def test_hostile_title_is_escaped_in_html_digest(hostile_db: str, profile: Topic
     with closing(open_db(hostile_db)) as db:
         n_alerts = db.execute("select count(*) from alerts").fetchone()[0]
         result = run_digest(db, profile, channels=[])
-    if n_alerts == 0:
-        pytest.skip("the hostile page raised no alert with this profile")
+    assert n_alerts > 0  # the arrest, dated by its weekday: there is a digest to check
     assert result is not None
     assert "<script>" not in result.digest.html and "<img src=x" not in result.digest.html
 
