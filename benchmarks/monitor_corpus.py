@@ -348,6 +348,7 @@ def judge(story: str, db_path: Path, docs: dict[str, Doc]) -> tuple[dict[str, An
     con = sqlite3.connect(db_path)
     con.row_factory = sqlite3.Row
     rows = {r["url"]: dict(r) for r in con.execute("select * from articles")}
+    skipped = {r[0] for r in con.execute("select url from skipped_items")}
     by_id = {r["id"]: r for r in rows.values()}
     doc_of: dict[int, Doc] = {}
     for d in docs.values():
@@ -359,6 +360,7 @@ def judge(story: str, db_path: Path, docs: dict[str, Doc]) -> tuple[dict[str, An
     tp = fp = fn = 0
     misses, false = [], []
     originals_as_copies, copies_missed, copies_total, copies_found = [], [], 0, 0
+    copies_skipped = 0
     for d in docs.values():
         r = rows.get(d.url)
         if d.kind == "original":
@@ -390,6 +392,16 @@ def judge(story: str, db_path: Path, docs: dict[str, Doc]) -> tuple[dict[str, An
                 continue
             if r is None and orig is not None and canonicalize_url(d.url) == orig["canonical_url"]:
                 copies_found += 1  # an AMP URL of a stored original: known, never fetched
+                continue
+            if (
+                r is None
+                and d.url in skipped
+                and (orig is None or orig["status"] not in ("relevant", "duplicate"))
+            ):
+                # A copy of another story's article, off the topic by its feed entry: not
+                # fetched, as its original was not kept; nothing to recognise.
+                copies_total -= 1
+                copies_skipped += 1
                 continue
             copies_missed.append(f"{d.key} ({r['status'] if r else 'not stored'})")
 
@@ -475,7 +487,8 @@ def judge(story: str, db_path: Path, docs: dict[str, Doc]) -> tuple[dict[str, An
         "relevance": {"precision": round(p, 3), "recall": round(r, 3), "tp": tp, "fp": fp,
                       "fn": fn, "missed": misses, "false": false},
         "duplicates": {"copies": copies_total, "recognised": copies_found,
-                       "missed": copies_missed, "originals_filed_as_copies": originals_as_copies},
+                       "missed": copies_missed, "originals_filed_as_copies": originals_as_copies,
+                       "off_topic_copies_not_fetched": copies_skipped},
     }  # fmt: skip
     return figures, judged
 
@@ -536,7 +549,8 @@ def main() -> None:
                 print(
                     f"duplicates: {dup['recognised']}/{dup['copies']} copies recognised; "
                     f"originals filed as copies: {len(dup['originals_filed_as_copies'])} "
-                    f"{dup['originals_filed_as_copies']}; missed {dup['missed']}"
+                    f"{dup['originals_filed_as_copies']}; missed {dup['missed']}; "
+                    f"copies of off-topic items not fetched: {dup['off_topic_copies_not_fetched']}"
                 )
                 print(f"alerts: {len(judged)} {kinds}; auto-judged {verdicts}")
                 out_tables.append(_table(story, judged, args.with_text))
