@@ -153,6 +153,12 @@ def mention_containing(st: ParsedSentence, pos: int) -> Mention | None:
     return None
 
 
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december"
+    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
 def _skippable_parenthetical(st: ParsedSentence, comma_i: int) -> int | None:
     """Walking left from a comma at token ``comma_i`` (the one closing an apposition or a
     relative clause): the index of the comma that opens it, when the segment between
@@ -165,6 +171,7 @@ def _skippable_parenthetical(st: ParsedSentence, comma_i: int) -> int | None:
             if seg and (
                 seg[0].low in ("who", "which", "a", "an", "the", "including", "whose", "like")
                 or seg[0].text[:1].isdigit()
+                or seg[0].low.rstrip(".") in _MONTHS  # "on Sunday, June 8, called up"
                 or (mention_ending(st, j - 1) is not None if j > 0 else False)
             ):
                 return j
@@ -391,6 +398,8 @@ def is_reduced_relative(rules: Rules, st: ParsedSentence, trig_i: int, sense: Se
     """ "600 people arrested as part of ...": a participle after a noun, not a verb."""
     if sense.tag != "past" or trig_i == 0:
         return False
+    if not st.toks[trig_i].low.endswith(("ed", "en", "n", "t", "d")):
+        return False  # "took", "swept up"... a simple past, never a participle
     prev = st.toks[trig_i - 1]
     if prev.low in AUX or prev.low in _ADVERB_OK or prev.text == ",":
         return False

@@ -963,3 +963,21 @@ def test_the_main_clause_event_wins_over_the_opening_clauses() -> None:
         etype="ARREST_RAID",
     )
     assert e.actor == "federal agents"
+
+
+def test_a_simple_past_is_never_a_reduced_relative() -> None:
+    e = only(
+        "Tensions rose on Sunday as thousands of residents took to the streets near the "
+        "depot while officers used tear gas.",
+        etype="PROTEST",
+    )
+    assert e.actor == "thousands of residents"
+
+
+def test_a_date_between_commas_does_not_hide_the_subject() -> None:
+    e = only(
+        "The order came from Gov. Peter Laine, who on Sunday, June 8, called up 300 guardsmen.",
+        published="2025-06-10",
+        etype="DEPLOY",
+    )
+    assert (e.actor, e.event_date) == ("Peter Laine", "2025-06-08")
