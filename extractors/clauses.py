@@ -153,9 +153,9 @@ def mention_containing(st: ParsedSentence, pos: int) -> Mention | None:
     return None
 
 
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december"
-    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+_MONTHS = _words(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec"""
 )
 
 
