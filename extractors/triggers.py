@@ -10,7 +10,7 @@ takes it out; an event needs a doer of a role its type allows.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -56,6 +56,13 @@ def trigger_index(rules: Rules) -> PhraseIndex:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=64)
+def _words_rx(words: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for a word list (whole words, case-insensitive), compiled once."""
+    alts = sorted((re.escape(w) for w in words), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", re.IGNORECASE)
+
+
 def _rx(rules: Rules, name: str) -> re.Pattern[str]:
     return rules.objects_rx(name)
 
@@ -292,10 +299,7 @@ def _force_after(rules: Rules, st: ParsedSentence, trig_i: int) -> bool:
         return False
     end = toks[min(len(toks) - 1, trig_i + 8)].end
     window = st.text[toks[trig_i].end : end]
-    return any(
-        re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", window, re.IGNORECASE)
-        for w in rules.force_words
-    )
+    return _words_rx(rules.force_words).search(window) is not None
 
 
 def _has_count(rules: Rules, st: ParsedSentence) -> bool:
@@ -318,12 +322,12 @@ def judicial_actor(rules: Rules, actor: Actor) -> bool:
     if actor.role == "court":
         return True
     low = actor.text.lower()
-    return any(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", low) for w in rules.judicial)
+    return _words_rx(rules.judicial).search(low) is not None
 
 
 def _executive_actor(rules: Rules, actor: Actor) -> bool:
     low = actor.text.lower()
-    return any(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", low) for w in rules.executive)
+    return _words_rx(rules.executive).search(low) is not None
 
 
 def _noun_actor(
