@@ -358,8 +358,16 @@ def _sentence_events(
     opener_end = -1
     if toks and toks[0].low in _SUBORDINATORS:
         opener_end = next((t.start for t in toks if t.text == ","), -1)
+    # "In June, the president deployed 4,000 troops": a recap of the story's background
+    # told by a time coarser than a day at the head of the sentence.
+    m_recap = _RECAP.match(s)
+    recap = m_recap is not None and not (
+        pub is not None and m_recap.group("month") == pub.strftime("%B")
+    )  # ("In June," in a June story is this month's news)
     for trig_i, after, form in trigger_index(rules).find(toks):
         span = (toks[trig_i].start, toks[after - 1].end)
+        if recap and not speech:
+            break
         if inside(span[0], st.quotes):
             continue
         if toks[trig_i].cap and trig_i > 0:
@@ -478,6 +486,11 @@ def _sentence_events(
 
 
 _DIGIT = re.compile(r"\d")
+_RECAP = re.compile(
+    r"\s*(?:In|Since|Earlier this|Last|Back in) (?:early |late |mid-)?"
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|month|year|spring|summer|fall|winter)\b,?"
+)
 _FIGURE = re.compile(r"\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)")
 _PRONOUNS = frozenset(("he", "she", "they"))
 _SUBORDINATORS = frozenset(("since", "after", "when", "while", "although", "though", "before"))

@@ -144,11 +144,13 @@ def trigger_event(
     ):
         return None  # "immigration raids", "ICE arrests": a plural noun, not a verb
     if (
-        sense.tag == "s"
+        sense.tag in ("s", "noun")
         and trig_i + 1 < len(toks)
         and toks[trig_i + 1].low in ("were", "are", "have", "had", "was", "is")
     ):
-        return None  # "the increased ICE raids were designed": a noun before its verb
+        # "the increased ICE raids were designed", "Thursday’s ruling was a fait
+        # accompli": a happening the sentence describes, not one it reports
+        return None
     if (
         sense.tag in ("base", "s", "ing")
         and trig_i > 0

@@ -981,3 +981,11 @@ def test_a_date_between_commas_does_not_hide_the_subject() -> None:
         etype="DEPLOY",
     )
     assert (e.actor, e.event_date) == ("Peter Laine", "2025-06-08")
+
+
+def test_a_recap_of_earlier_months_and_a_described_ruling_report_nothing() -> None:
+    assert events("In June, Gov. Peter Laine deployed 4,000 troops to the city.",
+                  published="2025-07-15") == []  # fmt: skip
+    e = only("In July, Gov. Peter Laine deployed 400 troops to the city.", published="2025-07-15")
+    assert e.event_type == "DEPLOY"
+    assert events("Thursday’s ruling was already a setback for the governor.") == []
