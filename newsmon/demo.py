@@ -57,7 +57,7 @@ def run_demo(
     ``display`` wraps each monitor run (the CLI's progress display on a terminal)."""
     from flows.monitor import monitor
     from newsmon.cli import format_counts
-    from newsmon.demo_site.server import DemoSite
+    from demo_site.server import DemoSite
 
     path = fresh_demo_db(db_path)
     results: dict[str, object] = {}

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from newsmon.demo_site.server import DemoSite
+from demo_site.server import DemoSite
 
 pytestmark = pytest.mark.slow
 

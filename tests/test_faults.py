@@ -18,7 +18,7 @@ import httpx
 import pytest
 import sqlite_utils
 
-from newsmon.demo_site.server import (
+from demo_site.server import (
     HARMLESS_FAULT_KINDS,
     PERMANENT_FAULT_KINDS,
     RANDOM_FAULT_KINDS,

@@ -366,7 +366,7 @@ def test_prefect_yaml_deploys_with_schedules_limits_and_the_checkout_path(
 def test_worker_runs_the_monitor_and_a_colliding_run_is_cancelled(
     deployed: Deployed, tmp_path: Path
 ) -> None:
-    from newsmon.demo_site.server import DemoSite
+    from demo_site.server import DemoSite
 
     srv = deployed.server
     db = tmp_path / "monitor.db"
@@ -477,7 +477,7 @@ def test_a_run_that_cannot_open_its_database_fails_loudly(
 
 @pytest.mark.slow
 def test_newsmon_serve_runs_the_monitor_and_stops_on_ctrl_c(server: Server, tmp_path: Path) -> None:
-    from newsmon.demo_site.server import DemoSite
+    from demo_site.server import DemoSite
 
     db = tmp_path / "served.db"
     with DemoSite(phase=1) as site:

@@ -34,7 +34,7 @@ from extractors.records import FeedItem
 from newsmon import fetch as fetch_module
 from newsmon import pipeline
 from newsmon.db import open_db
-from newsmon.demo_site.server import DemoSite
+from demo_site.server import DemoSite
 from newsmon.profile import FeedSpec, TopicProfile
 from newsmon.store import FeedState
 
