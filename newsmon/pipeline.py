@@ -1005,3 +1005,30 @@ def summarize(counts: store.RunCounts, *, topic: str, status: str) -> str:
         if len(counts.error_messages) > 50:
             lines.append(f"- … and {len(counts.error_messages) - 50} more")
     return "\n".join(lines)
+
+
+def format_counts(result: dict[str, object]) -> str:
+    """A run's counts as a few aligned lines for the terminal."""
+    rows = [
+        ("feeds polled", result["feeds_polled"]),
+        ("items seen", result["items_seen"]),
+        ("  off-topic, not fetched", result.get("skipped_off_topic", 0)),
+        ("new articles", result["new_articles"]),
+        ("  relevant", result["relevant"]),
+        ("  duplicates", result["duplicates"]),
+        ("  off-topic", result["off_topic"]),
+        ("rewritten articles", result["updated_articles"]),
+        ("events", result["events"]),
+        ("alerts", result["alerts"]),
+        ("errors", result["errors"]),
+    ]
+    lines = [f"run {result['run_id']} ({result['topic']}): {result['status']}"]
+    lines += [f"  {name:<24}{value:>6}" for name, value in rows]
+    errors = result.get("error_messages") or []
+    assert isinstance(errors, list)
+    if errors:
+        lines.append("  errors (recorded in the failures table; retried next run when retryable):")
+        lines += [f"    - {m}" for m in errors[:10]]
+        if len(errors) > 10:
+            lines.append(f"    - … and {len(errors) - 10} more")
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from newsmon.cli import cli
+from cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,15 @@
-"""The ``newsmon`` command line. One function per command; user mistakes become
-``click.ClickException`` with a sentence a person can act on, never a traceback."""
+"""The ``newsmon`` command line: the entry floor, on top of ``flows`` and the core.
+
+One function per command; user mistakes become ``click.ClickException`` with a sentence a
+person can act on, never a traceback. This package is the only code that imports
+``flows`` (the layers contract in pyproject.toml checks it), and it imports the flows
+only inside the commands that run them, so ``newsmon --help`` never loads Prefect.
+
+    newsmon run       this module             newsmon digest   cli.digest
+    newsmon demo      cli.demo                newsmon serve    cli.deployments
+    newsmon browse    cli.browse              newsmon topic    cli.topic
+    newsmon anchors   cli.anchors
+"""
 
 from __future__ import annotations
 
@@ -9,10 +19,11 @@ from contextlib import AbstractContextManager
 
 import click
 
+from cli.options import monitor_options
 from newsmon import __version__
-from newsmon.cli_options import monitor_options
 from newsmon.db import DEFAULT_DB, open_db
 from newsmon.errors import ProfileError, StoreError
+from newsmon.pipeline import format_counts
 from newsmon.profile import TopicProfile, load_profile
 
 
@@ -95,33 +106,6 @@ def run(
     click.echo(format_counts(result))
 
 
-def format_counts(result: dict[str, object]) -> str:
-    """A run's counts as a few aligned lines for the terminal."""
-    rows = [
-        ("feeds polled", result["feeds_polled"]),
-        ("items seen", result["items_seen"]),
-        ("  off-topic, not fetched", result.get("skipped_off_topic", 0)),
-        ("new articles", result["new_articles"]),
-        ("  relevant", result["relevant"]),
-        ("  duplicates", result["duplicates"]),
-        ("  off-topic", result["off_topic"]),
-        ("rewritten articles", result["updated_articles"]),
-        ("events", result["events"]),
-        ("alerts", result["alerts"]),
-        ("errors", result["errors"]),
-    ]
-    lines = [f"run {result['run_id']} ({result['topic']}): {result['status']}"]
-    lines += [f"  {name:<24}{value:>6}" for name, value in rows]
-    errors = result.get("error_messages") or []
-    assert isinstance(errors, list)
-    if errors:
-        lines.append("  errors (recorded in the failures table; retried next run when retryable):")
-        lines += [f"    - {m}" for m in errors[:10]]
-        if len(errors) > 10:
-            lines.append(f"    - … and {len(errors) - 10} more")
-    return "\n".join(lines)
-
-
 @cli.command()
 @click.option(
     "--db",
@@ -142,7 +126,7 @@ def demo(db: str, keep_serving: bool, verbose: bool) -> None:
 
         newsmon demo && datasette data/newsmon.db -m data/metadata.yml
     """
-    from newsmon.demo import DemoError, run_demo
+    from cli.demo import DemoError, run_demo
 
     try:
         run_demo(db, echo=click.echo, keep_serving=keep_serving, display=_display(verbose))
@@ -151,18 +135,14 @@ def demo(db: str, keep_serving: bool, verbose: bool) -> None:
 
 
 # Commands defined in other modules register here, one line each.
-from newsmon.browse import browse_command  # noqa: E402
+from cli.anchors import anchors_command  # noqa: E402
+from cli.browse import browse_command  # noqa: E402
+from cli.deployments import serve_command  # noqa: E402
+from cli.digest import digest_command  # noqa: E402
+from cli.topic import topic_command  # noqa: E402
 
 cli.add_command(browse_command, "browse")
-from newsmon.digest import digest_command  # noqa: E402
-
 cli.add_command(digest_command, "digest")
-from newsmon.serve import serve_command  # noqa: E402
-
 cli.add_command(serve_command, "serve")
-from newsmon.topic_new import topic_command  # noqa: E402
-
 cli.add_command(topic_command, "topic")
-from newsmon.learning import anchors_command  # noqa: E402
-
 cli.add_command(anchors_command, "anchors")

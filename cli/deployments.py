@@ -1,4 +1,4 @@
-"""``newsmon serve``: run the monitor and digest schedules in one process.
+"""``newsmon serve``: the Prefect deployments of one topic, served in one process.
 
 This is the one-command alternative to ``prefect deploy --all`` + ``prefect worker start``
 (see ``prefect.yaml`` and ``docs/operations.md``). It registers, for one topic:
@@ -30,7 +30,7 @@ import click
 import httpx
 
 import flows  # noqa: F401  (Prefect privacy/start-up defaults, before Prefect loads)
-from newsmon.cli_options import monitor_options
+from cli.options import monitor_options
 from newsmon.errors import NewsmonError, ProfileError
 
 if TYPE_CHECKING:
