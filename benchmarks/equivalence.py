@@ -330,7 +330,7 @@ def check_body_fast_path(pages: list[str]) -> int:
 
 
 def check_one_line(texts: list[str]) -> int:
-    from newsmon import alerts
+    from newsmon.alerts import text as alerts
 
     def slow(value: str, limit: int = alerts.SUMMARY_MAX) -> str:
         import unicodedata
