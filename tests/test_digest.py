@@ -557,7 +557,7 @@ def test_concurrent_digests_send_each_alert_once(db_path, profile, monkeypatch):
         time.sleep(0.3)
         return SendResult(ch.redacted, True)
 
-    import newsmon.digest as digest_module
+    import newsmon.digest.run as digest_module
 
     channel = Channel(url="json://127.0.0.1:9/x", redacted="json://127.0.0.1:9/x")
     monkeypatch.setattr(digest_module, "send", slow_sender)
