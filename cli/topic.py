@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from newsmon.topic_new import _topic_id, fetch_seed_pages, read_seed_dir, write_profile
+from newsmon.profile import topic_slug
+from newsmon.topic_new import fetch_seed_pages, read_seed_dir, write_profile
 
 
 @click.group("topic")
@@ -74,7 +75,7 @@ def topic_new(
     seed_files += fetch_seed_pages(seed_urls, allow_private_hosts=allow_private_hosts)
     if not seed_files:
         raise click.ClickException(f"no .txt, .md or .html file in {seeds_dir}")
-    tid = topic_id or _topic_id(out)
+    tid = topic_id or topic_slug(out.stem)
     path, p = write_profile(seed_files, out, name=name, topic_id=tid, feeds=feeds, force=force)
     click.echo(
         f"wrote {path} and {len(seed_files)} seeds in {path.parent / path.stem}/\n"

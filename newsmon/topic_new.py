@@ -174,10 +174,7 @@ def write_profile(
         if seeds_dir.exists():
             shutil.rmtree(seeds_dir)
         tmp_dir.rename(seeds_dir)
-        profile = load_profile(tmp_file)  # the seeds glob is relative to the folder
-        from newsmon.alerts import fact_specs
-
-        fact_specs(profile)
+        load_profile(tmp_file)  # checks every section; the seeds glob is relative to the folder
         os.replace(tmp_file, out)
     except ProfileError as exc:
         raise click.ClickException(f"the proposed profile does not load (a bug): {exc}") from None
@@ -185,7 +182,3 @@ def write_profile(
         tmp_file.unlink(missing_ok=True)
         shutil.rmtree(tmp_dir, ignore_errors=True)
     return out, proposal
-
-
-def _topic_id(out: Path) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", out.stem.lower()).strip("-") or "topic"

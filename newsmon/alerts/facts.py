@@ -7,14 +7,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
 
 from extractors.figures import figure_subject
 from newsmon.alerts.records import (
-    FACT_CHANGED,
     Alert,
     event_rows,
     insert_alert,
@@ -22,8 +21,8 @@ from newsmon.alerts.records import (
     source_ref,
 )
 from newsmon.alerts.text import one_line
-from newsmon.errors import ProfileError
 from newsmon.profile import TopicProfile
+from newsmon.profile_sections import FACT_CHANGED, FactSpec
 
 LOGGER = logging.getLogger(__name__)
 
@@ -41,87 +40,9 @@ ANNOUNCED_OUTCOMES = (OUTCOME_BASELINE, OUTCOME_ALERTED, OUTCOME_SEED)
 _WARNED: set[tuple[str, str]] = set()
 
 
-@dataclass(frozen=True)
-class FactSpec:
-    """One tracked fact of a topic profile's ``[[facts]]``.
-
-    ``kind`` is ``number`` (the default; values from an event's quantity, matched on
-    ``unit`` when given), ``date`` (the event's date) or ``status`` (a label from
-    ``statuses``: phrases matched as whole words in the event's action and evidence; a
-    status fact without ``statuses`` is not tracked). ``direction`` ``up``/``down``
-    alerts only when a number moves that way (cumulative counts only grow).
-    ``keywords`` and ``actors`` narrow which events count; ``places`` too: an event
-    placed elsewhere does not count (an event with no place does), so "5,000 arrests in
-    Los Angeles" is not read as a Chicago figure.
-    """
-
-    key: str
-    label: str
-    event_types: tuple[str, ...]
-    kind: str = "number"
-    unit: str | None = None
-    direction: str = "any"
-    keywords: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    statuses: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    places: tuple[str, ...] = ()
-
-
 def fact_specs(profile: TopicProfile) -> list[FactSpec]:
-    """The profile's ``[[facts]]`` as :class:`FactSpec`; raises :class:`ProfileError`."""
-    raw = profile.section("facts") or []
-    where = str(profile.path)
-    if not isinstance(raw, list):
-        raise ProfileError(where, "[[facts]] must be an array of tables")
-    specs = []
-    seen: set[str] = set()
-    for i, f in enumerate(raw):
-        if not isinstance(f, Mapping):
-            raise ProfileError(where, f"facts[{i}] must be a table")
-        key = f.get("key")
-        if not isinstance(key, str) or not key.strip():
-            raise ProfileError(where, f"facts[{i}] needs a key (a short name like 'arrests')")
-        if key in seen:
-            raise ProfileError(where, f"facts[{i}]: the key {key!r} is used twice")
-        seen.add(key)
-        kind = f.get("kind", "number")
-        if kind not in ("number", "date", "status"):
-            raise ProfileError(where, f"facts[{i}] kind must be number, date or status")
-        direction = f.get("direction", "any")
-        if direction not in ("any", "up", "down"):
-            raise ProfileError(where, f"facts[{i}] direction must be any, up or down")
-        statuses_raw = f.get("statuses", {})
-        if not isinstance(statuses_raw, Mapping) or not all(
-            isinstance(v, list) and all(isinstance(p, str) for p in v)
-            for v in statuses_raw.values()
-        ):
-            raise ProfileError(where, f"facts[{i}] statuses must map a label to phrases")
-        specs.append(
-            FactSpec(
-                key=key.strip(),
-                label=str(f.get("label", key)),
-                event_types=_str_tuple(f.get("event_types"), f"facts[{i}].event_types", where),
-                kind=kind,
-                unit=str(f["unit"]) if f.get("unit") else None,
-                direction=direction,
-                keywords=_str_tuple(f.get("keywords"), f"facts[{i}].keywords", where),
-                actors=_str_tuple(f.get("actors"), f"facts[{i}].actors", where),
-                places=_str_tuple(f.get("places"), f"facts[{i}].places", where),
-                statuses=tuple(
-                    (str(label), tuple(p.lower() for p in phrases))
-                    for label, phrases in statuses_raw.items()
-                ),
-            )
-        )
-    return specs
-
-
-def _str_tuple(value: Any, name: str, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ProfileError(where, f"{name} must be a list of strings")
-    return tuple(value)
+    """The profile's ``[[facts]]`` (parsed and checked by ``newsmon.profile_sections``)."""
+    return list(profile.facts)
 
 
 def _unit_norm(unit: str) -> str:

@@ -13,7 +13,6 @@ from typing import Any
 
 import sqlite_utils
 
-from extractors.records import EVENT_TYPES
 from newsmon.alerts.facts import (
     ANNOUNCED_OUTCOMES,
     OUTCOME_ALERTED,
@@ -27,7 +26,6 @@ from newsmon.alerts.facts import (
 )
 from newsmon.alerts.headlines import FUNCTION_WORDS, event_headline, headline_ok, stem
 from newsmon.alerts.records import (
-    NEW_EVENT,
     Alert,
     cluster_event_rows,
     event_rows,
@@ -36,26 +34,14 @@ from newsmon.alerts.records import (
 )
 from newsmon.alerts.text import one_line
 from newsmon.profile import TopicProfile
+from newsmon.profile_sections import DEFAULT_NEW_EVENT_TYPES, NEW_EVENT
 
 LOGGER = logging.getLogger(__name__)
 
 
-#: Event types that raise NEW_EVENT when the profile does not say (``[alerts]
-#: new_event_types``): things that happen. Statements (quotes) and OTHER stay in the
-#: event log, searchable, but a desk does not want a ping for every quote.
-DEFAULT_NEW_EVENT_TYPES = frozenset(EVENT_TYPES) - {"STATEMENT", "OTHER"}
-
-
 def new_event_types(profile: TopicProfile) -> frozenset[str]:
     """The event types whose new clusters raise NEW_EVENT for this profile."""
-    section = profile.section("alerts") or {}
-    configured = section.get("new_event_types") if isinstance(section, Mapping) else None
-    if configured is None:
-        return DEFAULT_NEW_EVENT_TYPES
-    unknown = [t for t in configured if t not in EVENT_TYPES]
-    if unknown:
-        LOGGER.warning("[alerts] new_event_types: unknown event types %s ignored", unknown)
-    return frozenset(t for t in configured if t in EVENT_TYPES)
+    return profile.alerts.new_event_types
 
 
 def _alertable(events: Sequence[Mapping[str, Any]]) -> bool:

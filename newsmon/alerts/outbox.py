@@ -4,7 +4,7 @@ and which of them are urgent."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import sqlite_utils
 
@@ -16,10 +16,9 @@ from newsmon.alerts.new_events import (
     told_before,
     told_by_its_article,
 )
-from newsmon.alerts.records import KINDS, insert_alert
+from newsmon.alerts.records import insert_alert
 from newsmon.alerts.updates import article_updated_alerts
 from newsmon.db import now_iso
-from newsmon.errors import ProfileError
 from newsmon.profile import TopicProfile
 
 LOGGER = logging.getLogger(__name__)
@@ -78,18 +77,7 @@ def urgent_kinds(profile: TopicProfile) -> set[str]:
     """The profile's ``[digest] urgent_kinds``: alert kinds (``FACT_CHANGED``) or a kind
     narrowed to an event type (``NEW_EVENT:COURT_RULING``) that trigger an urgent digest
     right after a monitor run."""
-    section = profile.section("digest") or {}
-    value = section.get("urgent_kinds", []) if isinstance(section, Mapping) else []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ProfileError(str(profile.path), "[digest] urgent_kinds must be a list of strings")
-    kinds = {v.strip().upper() for v in value if v.strip()}
-    for k in kinds:
-        if k.split(":", 1)[0] not in KINDS:
-            raise ProfileError(
-                str(profile.path),
-                f"[digest] urgent_kinds: unknown alert kind {k!r} (use {', '.join(KINDS)})",
-            )
-    return kinds
+    return set(profile.digest.urgent_kinds)
 
 
 def is_urgent(kind: str, event_type: str | None, kinds: set[str]) -> bool:

@@ -16,10 +16,10 @@ from sqlite_utils.utils import dedupe_keys
 
 from newsmon.alerts.text import one_line, outlet_of
 
-NEW_EVENT = "NEW_EVENT"
-FACT_CHANGED = "FACT_CHANGED"
-ARTICLE_UPDATED = "ARTICLE_UPDATED"
-KINDS: tuple[str, ...] = (NEW_EVENT, FACT_CHANGED, ARTICLE_UPDATED)
+# The alert kinds are named where the profile's [digest] urgent_kinds is checked.
+from newsmon.profile_sections import ARTICLE_UPDATED, FACT_CHANGED, KINDS, NEW_EVENT
+
+__all__ = ["ARTICLE_UPDATED", "FACT_CHANGED", "KINDS", "NEW_EVENT"]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from newsmon.db import now_iso
 from newsmon.digest.model import MAX_SOURCES_SHOWN, TITLE_MAX, Digest, DigestItem, Source
 from newsmon.digest.renderers import render
 from newsmon.digest.safe import safe_url
-from newsmon.errors import ProfileError
 from newsmon.profile import TopicProfile
 
 
@@ -170,8 +169,4 @@ def build_digest(
 
 def max_detailed(profile: TopicProfile) -> int:
     """``[digest] max_detailed``: entries per section shown in full (default 20)."""
-    section = profile.section("digest") or {}
-    value = section.get("max_detailed", 20) if isinstance(section, Mapping) else 20
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ProfileError(str(profile.path), "[digest] max_detailed must be a positive integer")
-    return value
+    return profile.digest.max_detailed

@@ -18,7 +18,7 @@ from newsmon.alerts import (
 )
 from newsmon.digest.model import MAX_SOURCES_SHOWN, Digest, DigestItem, DigestResult
 from newsmon.digest.safe import clean_block, h, md, t
-from newsmon.profile import TopicProfile
+from newsmon.profile import TopicProfile, topic_slug
 
 #: Event types in the order a reader cares about them (earlier = ranked higher).
 EVENT_TYPE_RANK: tuple[str, ...] = (
@@ -298,8 +298,7 @@ def write_digest(d: Digest, path: str | Path) -> Path:
 
 def artifact_key(profile: TopicProfile) -> str:
     """A stable Prefect artifact key (lowercase letters, digits, dashes)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", profile.id.lower()).strip("-") or "topic"
-    return f"newsmon-digest-{slug}"[:100]
+    return f"newsmon-digest-{topic_slug(profile.id)}"[:100]
 
 
 def artifact_markdown(result: DigestResult) -> str:
