@@ -13,9 +13,11 @@ only inside the commands that run them, so ``newsmon --help`` never loads Prefec
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
 import click
 
@@ -70,6 +72,25 @@ def _check_db_or_fail(db: str) -> None:
 @cli.command()
 @monitor_options
 @click.option("-v", "--verbose", is_flag=True, help=_VERBOSE_HELP)
+@click.option(
+    "--dask",
+    is_flag=True,
+    help="Clean and extract on a Dask cluster: a local one unless --dask-address "
+    "(needs the dask extra: pip install '.[dask]').",
+)
+@click.option(
+    "--dask-address",
+    default=None,
+    metavar="ADDRESS",
+    help="The scheduler of an existing Dask cluster, e.g. tcp://scheduler:8786 (implies --dask).",
+)
+@click.option(
+    "--dask-workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes of the local Dask cluster.",
+)
 def run(
     topic: str | None,
     db: str,
@@ -77,12 +98,17 @@ def run(
     allow_private_hosts: bool,
     per_host_delay: float | None,
     verbose: bool,
+    dask: bool,
+    dask_address: str | None,
+    dask_workers: int,
 ) -> None:
     """Run the monitor once: poll feeds, fetch new articles, store events and alerts.
 
     Exit status 0 when the run completed, even if some feeds or pages failed (they are
     recorded in the failures table and retried next run). On a terminal it shows its
-    progress per stage; otherwise it writes plain log lines.
+    progress per stage; otherwise it writes plain log lines. With --dask the same
+    stages run with cleaning and event extraction on a Dask cluster (the
+    process-on-dask flow; docs/operations.md says when that pays off).
 
     Example:
 
@@ -90,16 +116,29 @@ def run(
     """
     _load_profile_or_fail(topic)
     _check_db_or_fail(db)
-    from flows.monitor import monitor
-
-    with _display(verbose)(f"newsmon run: {db}"):
-        result = monitor(
-            topic=topic,
-            db=db,
-            feeds=list(feeds) or None,
-            allow_private_hosts=allow_private_hosts,
-            per_host_delay=per_host_delay,
+    parameters: dict[str, Any] = dict(
+        topic=topic,
+        db=db,
+        feeds=list(feeds) or None,
+        allow_private_hosts=allow_private_hosts,
+        per_host_delay=per_host_delay,
+    )
+    # Prefect sets up its logging when it is first imported: before the display
+    # takes the console over, so that the display can hold Prefect's lines back.
+    if dask or dask_address:
+        try:
+            from flows.dask_runner import run_on_dask
+        except ImportError as exc:
+            raise click.ClickException(
+                f"--dask needs the dask extra ({exc}): pip install '.[dask]'"
+            ) from None
+        flow: Callable[..., dict[str, Any]] = functools.partial(
+            run_on_dask, address=dask_address, n_workers=dask_workers
         )
+    else:
+        from flows.monitor import monitor as flow
+    with _display(verbose)(f"newsmon run: {db}"):
+        result = flow(**parameters)
     if result["status"] == "skipped":  # another run holds the database's run lock
         click.echo(str(result["summary"]))
         return

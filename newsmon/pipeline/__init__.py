@@ -21,6 +21,7 @@ SQLite has a single writer.
     processing   process (the CPU; in this process or on a pool of workers)
     storing      store_chunk (one transaction per chunk)
     counts       what each stage adds to the run's counts, chunk sizes, the summary
+    run          the stage sequence of one run, whatever executes it; the run's record
 
 This package re-exports each stage's public names, so ``pipeline.prepare(...)`` reads
 as the stage it is.
@@ -57,6 +58,15 @@ from newsmon.pipeline.records import (
     Processed,
     Selection,
 )
+from newsmon.pipeline.run import (
+    PlainStages,
+    ProcessOut,
+    Stages,
+    feed_specs,
+    recorded_run,
+    run_profile,
+    run_stages,
+)
 from newsmon.pipeline.selection import commit_validators, prefilter_for, record_polls
 from newsmon.pipeline.storing import store_chunk
 
@@ -72,9 +82,12 @@ __all__ = [
     "PageFailure",
     "PageFetch",
     "PageTask",
+    "PlainStages",
     "PrepareInfo",
+    "ProcessOut",
     "Processed",
     "Selection",
+    "Stages",
     "add_chunk",
     "add_polls",
     "add_selection",
@@ -83,6 +96,7 @@ __all__ = [
     "commit_validators",
     "default_workers",
     "failed_poll",
+    "feed_specs",
     "feed_states",
     "fetch_pages",
     "format_counts",
@@ -91,6 +105,9 @@ __all__ = [
     "prepare",
     "process",
     "record_polls",
+    "recorded_run",
+    "run_profile",
+    "run_stages",
     "start_forkserver",
     "store_chunk",
     "summarize",
