@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from newsmon.profile import topic_slug
-from newsmon.topic_new import fetch_seed_pages, read_seed_dir, write_profile
+from newsmon.topic_new import TopicNewError, fetch_seed_pages, read_seed_dir, write_profile
 
 
 @click.group("topic")
@@ -71,12 +71,15 @@ def topic_new(
     """
     if seeds_dir is None and not seed_urls:
         raise click.UsageError("give --seeds DIR, --seed-url URL, or both")
-    seed_files = read_seed_dir(seeds_dir) if seeds_dir is not None else []
-    seed_files += fetch_seed_pages(seed_urls, allow_private_hosts=allow_private_hosts)
-    if not seed_files:
-        raise click.ClickException(f"no .txt, .md or .html file in {seeds_dir}")
-    tid = topic_id or topic_slug(out.stem)
-    path, p = write_profile(seed_files, out, name=name, topic_id=tid, feeds=feeds, force=force)
+    try:
+        seed_files = read_seed_dir(seeds_dir) if seeds_dir is not None else []
+        seed_files += fetch_seed_pages(seed_urls, allow_private_hosts=allow_private_hosts)
+        if not seed_files:
+            raise click.ClickException(f"no .txt, .md or .html file in {seeds_dir}")
+        tid = topic_id or topic_slug(out.stem)
+        path, p = write_profile(seed_files, out, name=name, topic_id=tid, feeds=feeds, force=force)
+    except TopicNewError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(
         f"wrote {path} and {len(seed_files)} seeds in {path.parent / path.stem}/\n"
         f"  anchors {len(p.anchors)}, themes {len(p.themes)}, actors {len(p.actors)}, "

@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
 from extractors.topic_entities import SeedText
-from newsmon.errors import ExtractionError, FetchError, ProfileError
+from newsmon.errors import ExtractionError, FetchError, NewsmonError, ProfileError
 
 if TYPE_CHECKING:
     from extractors.topic_proposal import Proposal
@@ -34,7 +32,11 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 
 
-class SeedError(click.ClickException):
+class TopicNewError(NewsmonError):
+    """A profile cannot be proposed or written: the reason, for a person to act on."""
+
+
+class SeedError(TopicNewError):
     """A seed that cannot be read, with the file and the reason."""
 
 
@@ -152,10 +154,10 @@ def write_profile(
     seeds_dir = out.parent / out.stem
     for existing in (out, seeds_dir):
         if existing.exists() and not force:
-            raise click.ClickException(f"{existing} already exists (use --force to replace it)")
+            raise TopicNewError(f"{existing} already exists (use --force to replace it)")
     names = [f.name for f in seed_files]
     if len(set(names)) != len(names):
-        raise click.ClickException("two seeds would have the same file name: rename one")
+        raise TopicNewError("two seeds would have the same file name: rename one")
     proposal = propose([f.seed for f in seed_files])
     glob = f"{out.stem}/*.txt"
     text = render_profile(proposal, topic_id=topic_id, name=name, seeds_glob=glob, feeds=feeds)
@@ -177,7 +179,7 @@ def write_profile(
         load_profile(tmp_file)  # checks every section; the seeds glob is relative to the folder
         os.replace(tmp_file, out)
     except ProfileError as exc:
-        raise click.ClickException(f"the proposed profile does not load (a bug): {exc}") from None
+        raise TopicNewError(f"the proposed profile does not load (a bug): {exc}") from None
     finally:
         tmp_file.unlink(missing_ok=True)
         shutil.rmtree(tmp_dir, ignore_errors=True)
