@@ -304,7 +304,7 @@ def check_author_and_metadata(pages: list[str]) -> int:
 
 
 def _demo_and_fixture_pages() -> list[str]:
-    from newsmon.demo_site.server import CONTENT_DIR, _load_comment_pool, _Model, load_content
+    from demo_site.server import CONTENT_DIR, _load_comment_pool, _Model, load_content
 
     specs = load_content()
     model = _Model(specs, _load_comment_pool(CONTENT_DIR))
@@ -330,7 +330,7 @@ def check_body_fast_path(pages: list[str]) -> int:
 
 
 def check_one_line(texts: list[str]) -> int:
-    from newsmon import alerts
+    from newsmon.alerts import text as alerts
 
     def slow(value: str, limit: int = alerts.SUMMARY_MAX) -> str:
         import unicodedata

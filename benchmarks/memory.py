@@ -57,10 +57,10 @@ def measure(base: str, feeds: int, db: str, mode: str, workers: int) -> dict[str
 def _pool_peaks_kb() -> list[int]:
     """Peak RSS (VmHWM) of each live worker of the pipeline's process pools. The workers
     are the forkserver's children, not ours, so RUSAGE_CHILDREN would not see them."""
-    from newsmon import pipeline
+    from newsmon.pipeline import processing as pipeline_process
 
     peaks = []
-    for pool in pipeline._POOLS.values():
+    for pool in pipeline_process._POOLS.values():
         for pid in list(getattr(pool, "_processes", {}) or {}):
             try:
                 status = Path(f"/proc/{pid}/status").read_text()

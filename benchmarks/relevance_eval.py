@@ -2,7 +2,7 @@
 
 Two labelled sets, both written for this project:
 
-- **demo site** (``newsmon/demo_site/content``, 51 articles): on-topic = follow-ups,
+- **demo site** (``demo_site/content``, 51 articles): on-topic = follow-ups,
   syndicated seed copies, wire copies, rewrites; negative = near-topic (National Guard
   and immigration stories from other cities) and off-topic Chicago news. The relevance
   rules were tuned while looking at this set, so it is the development set.
@@ -54,7 +54,7 @@ class Scored:
 
 def labelled_sets() -> dict[str, list[tuple[str, str, str, str]]]:
     """{set name: [(id, label, title, text)]}."""
-    from newsmon.demo_site.server import load_content
+    from demo_site.server import load_content
 
     demo = [(s.id, s.label, s.title, s.text) for s in load_content()]
     heldout = []

@@ -66,7 +66,7 @@ def sentence_pool() -> list[str]:
     for this project). Each benchmark article is a different random draw of 30-45 of
     them, so the articles are distinct stories to the duplicate check (two share about
     one sentence by chance) and read like news to the relevance and event stages."""
-    from newsmon.demo_site.server import load_content
+    from demo_site.server import load_content
 
     return [
         sent
@@ -107,7 +107,7 @@ class Prose:
 
 
 def prose(labels: frozenset[str]) -> Prose:
-    from newsmon.demo_site.server import load_content
+    from demo_site.server import load_content
 
     specs = [s for s in load_content() if s.label in labels and s.summary]
     pool = tuple(

@@ -11,7 +11,7 @@ in trafilatura's default mode, whose text wins when it is more than ``LOST_BODY_
 times longer. docs/extraction.md has the benchmark figures behind these choices.
 
 Every failure has a reason: :func:`extract_article` raises
-:class:`~newsmon.errors.ExtractionError` instead of returning an empty article, so the
+:class:`~extractors.errors.ExtractionError` instead of returning an empty article, so the
 pipeline can record why a page was dropped. :func:`extract_text` is the benchmark's
 entry point and returns ``""`` on failure.
 """
@@ -49,9 +49,9 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
+from extractors.errors import ExtractionError
 from extractors.records import CleanArticle
 from extractors.urls import choose_canonical
-from newsmon.errors import ExtractionError
 
 LOGGER = logging.getLogger(__name__)
 

@@ -1,8 +1,10 @@
-"""The scale-out path: the CPU-heavy stage on a Dask cluster, one SQLite writer.
+"""The scale-out path: the monitor's stages with processing on a Dask cluster.
 
 ``pipeline.process`` (cleaning with trafilatura, relevance, event extraction) is pure
 CPU and needs no database, so it is the stage worth fanning out. This flow runs the
-monitor's stages with that one stage submitted, a batch of pages per task, to a
+monitor's stage sequence (:func:`newsmon.pipeline.run_stages`, the same as the
+``monitor`` flow's) with one difference, its executor (:class:`DaskStages`): each
+chunk's processing is submitted, a batch of pages per task, to a
 ``prefect_dask.DaskTaskRunner`` (a local ``distributed.LocalCluster`` by default, or an
 existing cluster's scheduler address). Everything else stays in the flow's process:
 
@@ -13,20 +15,18 @@ existing cluster's scheduler address). Everything else stays in the flow's proce
   plain monitor (a chunk is stored only after every chunk before it).
 
 Chunk ``k+1`` is fetched while chunk ``k`` is processed on the cluster. Only pages go to
-the workers and only typed records (``Processed``, ``PageFailure``) come back.
+the workers and only typed records (``Processed``, ``PageFailure``) come back; they are
+passed as plain arguments (a Prefect ``opaque`` annotation does not survive the trip
+through Dask).
 
-Run it from Python (see ``run_on_dask``) or the command line::
-
-    python -m flows.dask_runner --db data/newsmon.db                   # LocalCluster
-    python -m flows.dask_runner --db data/newsmon.db --address tcp://scheduler:8786
-
-Workers of a remote cluster need the same newsmon installed (``pip install .[dask]``).
-See docs/operations.md for when this pays off.
+Run it with ``newsmon run --dask`` (a LocalCluster) or ``newsmon run --dask-address
+tcp://scheduler:8786``, or from Python (:func:`run_on_dask`). Workers of a remote
+cluster need the same newsmon installed (``pip install .[dask]``). See
+docs/operations.md for when this pays off.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 from typing import Any
 
@@ -36,24 +36,48 @@ from prefect.futures import PrefectFuture
 from prefect_dask import DaskTaskRunner
 
 import flows  # noqa: F401  (Prefect privacy/start-up defaults before Prefect loads)
-from flows.runs import feed_specs, recorded_run, run_profile
-from newsmon import pipeline
+from flows.monitor import summary_artifact
+from newsmon import pipeline, progress
 from newsmon.db import DEFAULT_DB
-from newsmon.learning import learned_profile
-from newsmon.profile import FeedSpec, TopicProfile
-from newsmon.store import RunCounts
+from newsmon.pipeline import (
+    PlainStages,
+    ProcessOut,
+    feed_specs,
+    recorded_run,
+    run_profile,
+    run_stages,
+)
+from newsmon.profile import TopicProfile
 
 LOGGER = logging.getLogger(__name__)
-
-ProcessOutcome = tuple[list[pipeline.Processed], list[pipeline.PageFailure]]
 
 
 @task(name="process-batch", task_run_name="process {n} pages", cache_policy=NO_CACHE)
 def process_batch_task(
     fetches: list[pipeline.PageFetch], profile: TopicProfile, n: int
-) -> ProcessOutcome:
+) -> ProcessOut:
     """Clean, score and extract events for one batch of pages (runs on a Dask worker)."""
     return pipeline.process(fetches, profile)
+
+
+class DaskStages(PlainStages):
+    """The plain stages, except that each chunk, once fetched here, is processed on the
+    flow's (Dask) task runner."""
+
+    def fetch_and_process(
+        self,
+        chunk: list[pipeline.PageTask],
+        profile: TopicProfile,
+        allow_private_hosts: bool,
+        workers: int,
+    ) -> PrefectFuture[ProcessOut]:
+        fetches = pipeline.fetch_pages(
+            chunk,
+            profile,
+            allow_private_hosts=allow_private_hosts,
+            on_page=lambda: progress.advance("pages"),
+        )
+        return process_batch_task.submit(fetches, profile, len(fetches))
 
 
 def dask_task_runner(
@@ -82,13 +106,6 @@ def dask_task_runner(
     )
 
 
-def _poll(feed: FeedSpec, state: Any, profile: TopicProfile, allow: bool) -> pipeline.FeedPoll:
-    try:
-        return pipeline.poll_feed(feed, state, profile, allow_private_hosts=allow)
-    except Exception as exc:  # recorded in failures and retried next run, like the monitor
-        return pipeline.failed_poll(feed, exc)
-
-
 @flow(name="process-on-dask", log_prints=True)
 def process_on_dask(
     topic: str | None = None,
@@ -100,48 +117,29 @@ def process_on_dask(
 ) -> dict[str, Any]:
     """One monitor run with the processing stage on the flow's (Dask) task runner.
 
-    Parameters as for the ``monitor`` flow. Call it through :func:`run_on_dask` to pick
-    the cluster. Returns the run's counts.
+    Parameters as for the ``monitor`` flow (``chunk_size``: pages per Dask task). Call it
+    through :func:`run_on_dask` to pick the cluster. Returns the run's counts.
     """
     logger = get_run_logger()
     profile = run_profile(topic, per_host_delay)
-    allow = allow_private_hosts or profile.allow_private_hosts
-    specs = feed_specs(profile, feeds)
-
-    def stages(counts: RunCounts) -> None:
-        info = pipeline.prepare(db, profile)
-        # As in the monitor: what earlier runs' accepted articles taught counts from now on.
-        current = learned_profile(profile, info.learned, info.centroid)
-        states = pipeline.feed_states(db, specs)
-        polls = [_poll(f, states[f.url], profile, allow) for f in specs]
-        for message in pipeline.add_polls(counts, polls):
-            logger.warning(message)
-        selection = pipeline.record_polls(
-            db,
-            polls,
-            max_articles=profile.fetch.max_articles_per_run,
-            prefilter=pipeline.prefilter_for(profile),
-        )
-        tasks = pipeline.add_selection(counts, selection)
-        futures: list[PrefectFuture[ProcessOutcome]] = []
-        for chunk in pipeline.chunked(tasks, chunk_size):
-            fetches = pipeline.fetch_pages(chunk, profile, allow_private_hosts=allow)
-            futures.append(process_batch_task.submit(fetches, current, len(fetches)))
-        for future in futures:  # in submission order: the same decisions as the monitor
-            processed, failures = future.result()
-            for f in failures:
-                logger.warning("%s %s: %s", f.stage, f.url, f.error)
-            pipeline.add_chunk(counts, pipeline.store_chunk(db, processed, failures, current))
-        pipeline.commit_validators(db, polls)  # feeds' ETags, now that their items are stored
-
     # One run per database at a time, whichever flow runs it (see newsmon.runlock).
     return recorded_run(
         db,
         profile,
-        stages,
-        logger=logger,
-        artifact_key="process-on-dask",
-        description="newsmon run {run_id} with processing on Dask",
+        lambda counts: run_stages(
+            DaskStages(),
+            counts,
+            db=db,
+            profile=profile,
+            feeds=feed_specs(profile, feeds),
+            allow_private_hosts=allow_private_hosts or profile.allow_private_hosts,
+            chunk_size=chunk_size,
+            workers=1,  # the cluster's workers process the pages, not a local pool
+            logger=logger,
+        ),
+        publish=summary_artifact(
+            "process-on-dask", "newsmon run {run_id} with processing on Dask", logger
+        ),
     )
 
 
@@ -159,35 +157,3 @@ def run_on_dask(
     flow_on_dask = process_on_dask.with_options(task_runner=runner)  # type: ignore[arg-type]
     result: dict[str, Any] = flow_on_dask(**parameters)
     return result
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m flows.dask_runner",
-        description="One monitor run with cleaning/relevance/events on a Dask cluster.",
-    )
-    parser.add_argument("--topic", default=None, help="topic profile (TOML)")
-    parser.add_argument("--db", default=str(DEFAULT_DB), help="SQLite database file")
-    parser.add_argument("--feed", action="append", dest="feeds", help="feed URL (repeatable)")
-    parser.add_argument("--allow-private-hosts", action="store_true")
-    parser.add_argument("--chunk-size", type=int, default=25, help="pages per Dask task")
-    parser.add_argument("--per-host-delay", type=float, default=None)
-    parser.add_argument("--address", default=None, help="Dask scheduler (default: local)")
-    parser.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
-    args = parser.parse_args(argv)
-    result = run_on_dask(
-        address=args.address,
-        n_workers=args.workers,
-        topic=args.topic,
-        db=args.db,
-        feeds=args.feeds,
-        allow_private_hosts=args.allow_private_hosts,
-        chunk_size=args.chunk_size,
-        per_host_delay=args.per_host_delay,
-    )
-    print(result["summary"])
-    return 0 if result["status"] != "failed" else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,33 +1,34 @@
 """The ``monitor`` flow: poll feeds, fetch, clean, dedupe, extract, store, alert.
 
-Thin by design: every task calls one stage of :mod:`newsmon.pipeline`. Tasks work on
-batches (one per feed, then per chunk of articles), so a run has tens of task runs,
-not one per article. Only network I/O is retried, and only when retrying can help
-(timeouts, 429, 5xx); a feed or page that keeps failing is recorded in ``failures``
-and retried on the next run, never allowed to fail the whole run.
+Prefect wiring only: the stage sequence is :func:`newsmon.pipeline.run_stages` and the
+run's record :func:`newsmon.pipeline.recorded_run`; this module makes each stage a
+Prefect task (:class:`PrefectStages`). Tasks work on batches (one per feed, then per
+chunk of articles), so a run has tens of task runs, not one per article. Only network
+I/O is retried, and only when retrying can help (timeouts, 429, 5xx); a feed or page
+that keeps failing is recorded in ``failures`` and retried on the next run, never
+allowed to fail the whole run.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
-from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 import httpx
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import opaque
 
-from flows.runs import feed_specs, recorded_run, run_profile
 from newsmon import pipeline, progress
 from newsmon.db import DEFAULT_DB
 from newsmon.errors import FetchError
-from newsmon.learning import learned_profile
-from newsmon.profile import FeedSpec, TopicProfile
-from newsmon.store import FeedState, RunCounts
+from newsmon.pipeline import ProcessOut, feed_specs, recorded_run, run_profile, run_stages
+from newsmon.profile import FeedSpec, TopicProfile, topic_slug
+from newsmon.store import FeedState
 
 LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -73,8 +74,6 @@ def record_polls_task(
         db_path, polls, max_articles=max_articles, prefilter=pipeline.prefilter_for(profile)
     )
 
-
-ProcessOut = tuple[list[pipeline.Processed], list[pipeline.PageFailure]]
 
 #: One chunk's pages are fetched at a time, in chunk order: the oldest chunk in flight
 #: (the next to be stored) is never slowed down by the next one's requests. (Per-host
@@ -125,8 +124,71 @@ def _opaque(value: T) -> T:
     return cast(T, opaque(value))
 
 
-def _artifact_key(topic: str) -> str:
-    return "monitor-" + (re.sub(r"[^a-z0-9-]+", "-", topic.lower()).strip("-") or "topic")
+class PrefectStages:
+    """Each stage a Prefect task on the flow's task runner: the feeds polled at once
+    (with retries), each chunk fetched and processed in a worker thread (processing on
+    the local process pool), the writes in the flow's own thread."""
+
+    def prepare(self, db: str, profile: TopicProfile) -> pipeline.PrepareInfo:
+        return prepare_task(db, _opaque(profile))
+
+    def poll_feeds(
+        self,
+        feeds: Sequence[FeedSpec],
+        states: Mapping[str, FeedState],
+        profile: TopicProfile,
+        allow_private_hosts: bool,
+        on_feed: Callable[[], None],
+    ) -> list[pipeline.FeedPoll]:
+        futures = [
+            poll_feed_task.submit(f, _opaque(states[f.url]), _opaque(profile), allow_private_hosts)
+            for f in feeds
+        ]
+        polls = []
+        for fut, spec in zip(futures, feeds, strict=True):
+            polls.append(_poll_outcome(fut, spec))
+            on_feed()
+        return polls
+
+    def record_polls(
+        self, db: str, polls: list[pipeline.FeedPoll], max_articles: int, profile: TopicProfile
+    ) -> pipeline.Selection:
+        return record_polls_task(db, _opaque(polls), max_articles, _opaque(profile))
+
+    def fetch_and_process(
+        self,
+        chunk: list[pipeline.PageTask],
+        profile: TopicProfile,
+        allow_private_hosts: bool,
+        workers: int,
+    ) -> PrefectFuture[ProcessOut]:
+        return fetch_process_task.submit(
+            _opaque(chunk), _opaque(profile), allow_private_hosts, workers, len(chunk)
+        )
+
+    def store(
+        self,
+        db: str,
+        processed: list[pipeline.Processed],
+        failures: list[pipeline.PageFailure],
+        profile: TopicProfile,
+    ) -> pipeline.ChunkResult:
+        return store_task(db, _opaque(processed), _opaque(failures), _opaque(profile))
+
+
+def summary_artifact(key: str, description: str, logger: Any) -> Callable[[str, int], None]:
+    """Publish a run's summary as the markdown artifact ``key`` (``description`` may name
+    ``{run_id}``). The artifact is a convenience; the row in ``runs`` is the record."""
+
+    def publish(summary: str, run_id: int) -> None:
+        try:
+            create_markdown_artifact(
+                key=key, markdown=summary, description=description.format(run_id=run_id)
+            )
+        except Exception as exc:
+            logger.warning("could not publish the run summary artifact: %s", exc)
+
+    return publish
 
 
 @flow(name="monitor", log_prints=True)
@@ -152,99 +214,25 @@ def monitor(
     """
     logger = get_run_logger()
     profile = run_profile(topic, per_host_delay)
-    allow_private = allow_private_hosts or profile.allow_private_hosts
-    specs = feed_specs(profile, feeds)
-
-    def stages(counts: RunCounts) -> None:
-        if workers is not None and workers > 1:
-            # The worker pool's fork server imports the stages (over half a second of
-            # CPU) while the database is prepared and the feeds are polled, not after.
-            pipeline.start_forkserver()
-        progress.start("prepare", 1, "database, seeds, duplicate index")
-        info = prepare_task(db, _opaque(profile))
-        # What earlier runs' accepted articles taught (anchors, wording) counts from now on.
-        current = learned_profile(profile, info.learned, info.centroid)
-        progress.advance("prepare")
-        progress.start("feeds", len(specs), "feeds polled")
-        states = pipeline.feed_states(db, specs)
-        futures = [
-            poll_feed_task.submit(f, _opaque(states[f.url]), _opaque(profile), allow_private)
-            for f in specs
-        ]
-        polls = []
-        for fut, spec in zip(futures, specs, strict=True):
-            polls.append(_poll_outcome(fut, spec))
-            progress.advance("feeds")
-        for message in pipeline.add_polls(counts, polls):
-            logger.warning(message)
-
-        selection = record_polls_task(
-            db, _opaque(polls), max_articles or profile.fetch.max_articles_per_run, _opaque(profile)
-        )
-        tasks = pipeline.add_selection(counts, selection)
-        progress.note(
-            "items",
-            f"feed items: {counts.items_seen} seen, {len(tasks)} to fetch, "
-            f"{counts.skipped_off_topic} new off-topic not fetched",
-        )
-        progress.start("pages", len(tasks), "pages fetched")
-        progress.start("stored", len(tasks), "pages cleaned, scored and stored")
-        size = chunk_size or pipeline.auto_chunk_size(len(tasks))
-        chunks = [list(c) for c in pipeline.chunked(tasks, size)]
-        n_workers = workers or (pipeline.default_workers() if len(tasks) >= 2 * size else 1)
-        if n_workers > 1:
-            # Only now, when the run turns out big enough to use it: most scheduled runs
-            # find a few new items and never start the pool (nor pay for its imports).
-            pipeline.start_forkserver()
-        # Three stages overlap. Two chunks are in flight in worker threads, each fetched
-        # (one chunk at a time, one request at a time per host) then processed (fanned
-        # out to the process pool), while the oldest finished chunk is stored here, by
-        # the database's only writer: chunk k+1 is fetched while chunk k is processed and
-        # chunk k-1 stored.
-        in_flight: deque[PrefectFuture[ProcessOut]] = deque()
-        pending = iter(chunks)
-
-        def submit_next() -> None:
-            chunk = next(pending, None)
-            if chunk is not None:
-                in_flight.append(
-                    fetch_process_task.submit(
-                        _opaque(chunk), _opaque(current), allow_private, n_workers, len(chunk)
-                    )
-                )
-
-        submit_next()
-        submit_next()
-        while in_flight:
-            oldest = in_flight.popleft()
-            submit_next()
-            _store(oldest, db, current, counts, logger)
-        # Only now may a feed answer 304 next time: everything it listed is on record.
-        pipeline.commit_validators(db, polls)
-
     return recorded_run(
         db,
         profile,
-        stages,
-        logger=logger,
-        artifact_key=_artifact_key(profile.id),
-        description="newsmon monitor run {run_id}",
+        lambda counts: run_stages(
+            PrefectStages(),
+            counts,
+            db=db,
+            profile=profile,
+            feeds=feed_specs(profile, feeds),
+            allow_private_hosts=allow_private_hosts or profile.allow_private_hosts,
+            chunk_size=chunk_size,
+            workers=workers,
+            max_articles=max_articles,
+            logger=logger,
+        ),
+        publish=summary_artifact(
+            f"monitor-{topic_slug(profile.id)}", "newsmon monitor run {run_id}", logger
+        ),
     )
-
-
-def _store(
-    processing: PrefectFuture[ProcessOut],
-    db: str,
-    profile: TopicProfile,
-    counts: RunCounts,
-    logger: Any,
-) -> None:
-    processed, failures = processing.result()
-    for f in failures:
-        logger.warning("%s %s: %s", f.stage, f.url, f.error)
-    stored = store_task(db, _opaque(processed), _opaque(failures), _opaque(profile))
-    pipeline.add_chunk(counts, stored)
-    progress.advance("stored", len(processed) + len(failures))
 
 
 def _poll_outcome(future: PrefectFuture[pipeline.FeedPoll], feed: FeedSpec) -> pipeline.FeedPoll:

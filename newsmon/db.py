@@ -86,6 +86,13 @@ def open_db(
     return db
 
 
+def refresh_views(db: sqlite_utils.Database) -> list[str]:
+    """Bring the reading-room views over optional tables and columns up to date; return
+    the names changed (see :func:`newsmon.migrations.refresh_views`). Cheap when nothing
+    changed: it compares each view's definition before touching it."""
+    return migrations.refresh_views(db)
+
+
 _PLAIN = (str, int, float, bytes, type(None))
 
 

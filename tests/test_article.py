@@ -401,7 +401,7 @@ def test_an_attribute_flood_is_dropped_before_parsing() -> None:
 
 
 def _all_demo_and_golden_pages() -> list[str]:
-    from newsmon.demo_site.server import CONTENT_DIR, _load_comment_pool, _Model, load_content
+    from demo_site.server import CONTENT_DIR, _load_comment_pool, _Model, load_content
 
     specs = load_content()
     model = _Model(specs, _load_comment_pool(CONTENT_DIR))

@@ -19,7 +19,7 @@ import sqlite_utils
 from click.testing import CliRunner
 from datasette.app import Datasette
 
-from newsmon.browse import (
+from cli.browse import (
     browse_command,
     database_name,
     datasette_args,
@@ -709,7 +709,7 @@ def test_browse_warns_when_bound_beyond_loopback(db_path: Path) -> None:
 
 
 def test_browse_is_registered_on_the_cli() -> None:
-    from newsmon.cli import cli
+    from cli import cli
 
     result = CliRunner().invoke(cli, ["browse", "--help"])
     assert result.exit_code == 0

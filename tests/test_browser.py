@@ -82,7 +82,7 @@ def _free_port() -> int:
 
 
 def _newsmon(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from newsmon.cli import cli; cli()", *args]
+    return [sys.executable, "-c", "from cli import cli; cli()", *args]
 
 
 @contextmanager

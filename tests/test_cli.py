@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from newsmon.cli import cli
+from cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,7 @@ def test_demo_never_overwrites_a_real_database(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_run_prints_the_summary_and_writes_the_database(prefect_harness, tmp_path: Path) -> None:
-    from newsmon.demo_site.server import DemoSite
+    from demo_site.server import DemoSite
 
     db = tmp_path / "cli.db"
     with DemoSite(phase=1) as site:
@@ -78,7 +78,7 @@ def test_run_prints_the_summary_and_writes_the_database(prefect_harness, tmp_pat
 
 
 def test_private_hosts_are_refused_unless_allowed(prefect_harness, tmp_path: Path) -> None:
-    from newsmon.demo_site.server import DemoSite
+    from demo_site.server import DemoSite
 
     db = tmp_path / "ssrf.db"
     with DemoSite(phase=1) as site:

@@ -25,7 +25,7 @@ import httpx
 import pytest
 import sqlite_utils
 
-from newsmon.demo_site.server import DemoSite
+from demo_site.server import DemoSite
 from newsmon.profile import load_profile
 from newsmon.runlock import RunLock, RunLocked, lock_path, run_lock
 

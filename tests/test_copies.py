@@ -19,6 +19,7 @@ from extractors.records import CleanArticle, Event, FeedItem
 from extractors.relevance import score
 from newsmon import pipeline
 from newsmon.db import open_db
+from newsmon.pipeline.selection import _select_pages
 from newsmon.topic import relevance_model
 
 PARAGRAPHS = [
@@ -206,7 +207,7 @@ def test_amp_copy_first_then_its_original_in_another_run(prepared, profile) -> N
     # The feed lists the original: it is fetched, though its AMP copy's canonical is it.
     db = open_db(prepared)
     with db.atomic():
-        tasks, _, _ = pipeline._select_pages(
+        tasks, _, _ = _select_pages(
             db, [FeedItem("http://feeds.example/rss", ORIGINAL_URL)], max_articles=10
         )
     db.close()
@@ -226,7 +227,7 @@ def test_amp_copy_first_then_its_original_in_another_run(prepared, profile) -> N
     # And the original is not fetched again: it is known now.
     db = open_db(prepared)
     with db.atomic():
-        again, _, _ = pipeline._select_pages(
+        again, _, _ = _select_pages(
             db, [FeedItem("http://feeds.example/rss", ORIGINAL_URL)], max_articles=10
         )
     db.close()

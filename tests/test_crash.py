@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from newsmon.demo_site.server import DemoSite
+from demo_site.server import DemoSite
 from newsmon.profile import FeedSpec, TopicProfile, load_profile
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from newsmon.demo_site.server import DemoSite
+from demo_site.server import DemoSite
 
 pytestmark = pytest.mark.slow
 
@@ -119,3 +119,41 @@ def test_dask_run_skips_while_another_run_holds_the_database(
     assert "another monitor run holds the lock" in str(result["summary"])
     rows = list(sqlite_utils.Database(db).query("select status from runs"))
     assert [r["status"] for r in rows] == ["skipped"]  # recorded, nothing else written
+
+
+def test_newsmon_run_dask_runs_the_dask_flow(prefect_harness: None, tmp_path: Any) -> None:
+    """``newsmon run --dask`` runs the same stages with processing on a local cluster:
+    the run completes, stores articles, and its summary is published by the Dask flow
+    (artifact ``process-on-dask``), not by the monitor."""
+    import asyncio
+    import re
+    from pathlib import Path
+
+    from click.testing import CliRunner
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from test_faults import fast_profile
+
+    from cli import cli
+
+    topic = Path(fast_profile(tmp_path))
+    topic_id = "dask-cli-" + tmp_path.name.lower().replace("_", "-")
+    text = re.sub(r'(?m)^id = ".*"$', f'id = "{topic_id}"', topic.read_text(), count=1)
+    topic.write_text(text, encoding="utf-8")
+    db = str(tmp_path / "cli.db")
+    with DemoSite(phase=1) as site:
+        args = ["run", "--topic", str(topic), "--db", db, "--allow-private-hosts"]
+        args += ["--per-host-delay", "0", "--feed", site.feed_urls()[0]]
+        result = CliRunner().invoke(cli, [*args, "--dask", "--dask-workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"new articles\s+[1-9]", result.output), result.output
+
+    async def published() -> list[Any]:
+        async with get_client() as client:
+            return list(
+                await client.read_artifacts(
+                    artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["process-on-dask"]))
+                )
+            )
+
+    assert any(f"newsmon run: {topic_id}" in str(a.data) for a in asyncio.run(published()))

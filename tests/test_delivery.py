@@ -20,8 +20,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
+from cli import cli
 from newsmon.alerts import raise_alerts
-from newsmon.cli import cli
 from newsmon.db import open_db
 from newsmon.delivery import (
     DeliveryError,

@@ -13,8 +13,8 @@ import feedparser
 import httpx
 import pytest
 
-from newsmon.demo_site import LABELS, MINIMUMS, ArticleSpec, DemoSite, FaultConfig, load_content
-from newsmon.demo_site.server import ContentError, split_paragraphs
+from demo_site import LABELS, MINIMUMS, ArticleSpec, DemoSite, FaultConfig, load_content
+from demo_site.server import ContentError, split_paragraphs
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "seeds" / "chicago-immigration-2025"

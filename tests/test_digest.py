@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli import cli
 from newsmon.alerts import raise_alerts
-from newsmon.cli import cli
 from newsmon.db import open_db
 from newsmon.digest import (
     Digest,
@@ -431,7 +431,7 @@ def test_digest_module_does_not_import_prefect() -> None:
     import subprocess
     import sys
 
-    code = "import sys, newsmon.cli, newsmon.digest; print('prefect' in sys.modules)"
+    code = "import sys, cli, newsmon.digest; print('prefect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -472,7 +472,7 @@ def test_cli_urgent_needs_urgent_kinds(db_path, tmp_path):  # type: ignore[no-un
 
 
 def test_since_is_normalised_to_utc() -> None:
-    from newsmon.digest import _iso
+    from cli.digest import _iso
 
     assert _iso("2025-10-01") == "2025-10-01T00:00:00+00:00"
     assert _iso("2025-10-01T07:00:00-05:00") == "2025-10-01T12:00:00+00:00"
@@ -557,7 +557,7 @@ def test_concurrent_digests_send_each_alert_once(db_path, profile, monkeypatch):
         time.sleep(0.3)
         return SendResult(ch.redacted, True)
 
-    import newsmon.digest as digest_module
+    import newsmon.digest.run as digest_module
 
     channel = Channel(url="json://127.0.0.1:9/x", redacted="json://127.0.0.1:9/x")
     monkeypatch.setattr(digest_module, "send", slow_sender)

@@ -18,7 +18,7 @@ import httpx
 import pytest
 import sqlite_utils
 
-from newsmon.demo_site.server import (
+from demo_site.server import (
     HARMLESS_FAULT_KINDS,
     PERMANENT_FAULT_KINDS,
     RANDOM_FAULT_KINDS,
@@ -396,11 +396,11 @@ def _kill_when_busy(pool_size: int, deadline: float) -> int | None:
 
     import psutil
 
-    from newsmon import pipeline
+    from newsmon.pipeline import processing as pipeline_process
 
     start: dict[int, float] = {}
     while time.monotonic() < deadline:
-        pool = pipeline._POOLS.get(pool_size)
+        pool = pipeline_process._POOLS.get(pool_size)
         for pid in list(getattr(pool, "_processes", None) or {}):
             try:
                 used = psutil.Process(pid).cpu_times().user

@@ -9,11 +9,11 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
+from cli import cli
 from extractors.names import lead_names
 from extractors.records import Relevance
 from extractors.relevance import score
 from newsmon import learning
-from newsmon.cli import cli
 from newsmon.db import open_db
 from newsmon.topic import relevance_model
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 import sqlite_utils
 
-from newsmon.demo_site.server import DemoSite, FaultConfig
+from demo_site.server import DemoSite, FaultConfig
 
 pytestmark = pytest.mark.slow
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from extractors.records import FeedItem
 from newsmon import pipeline, store
 from newsmon.db import open_db
+from newsmon.pipeline.selection import _select_pages
 
 
 def test_prepare_loads_seeds_and_their_events_once(db_path, profile) -> None:
@@ -55,14 +56,14 @@ def test_page_selection(db_path, profile) -> None:
         _item("http://n/gone", "2025-10-01T00:00:00+00:00"),
     ]
     with db.atomic():
-        tasks, retried, _ = pipeline._select_pages(db, items, max_articles=100)
+        tasks, retried, _ = _select_pages(db, items, max_articles=100)
     urls = [t.url for t in tasks]
     # New pages oldest first, each page once, the known and the 404 skipped, the 503 retried.
     assert urls == ["http://n/new-early?utm_source=rss", "http://n/new-later", "http://n/flaky"]
     assert retried == 1
     # The feed says the known article was updated after we fetched it: refetch it.
     with db.atomic():
-        tasks, _, _ = pipeline._select_pages(
+        tasks, _, _ = _select_pages(
             db,
             [_item("http://n/known", "2025-10-01T00:00:00+00:00", "2025-10-05T00:00:00+00:00")],
             max_articles=100,
@@ -72,7 +73,7 @@ def test_page_selection(db_path, profile) -> None:
         ("http://n/flaky", False),
     ]
     with db.atomic():
-        tasks, _, _ = pipeline._select_pages(db, items, max_articles=2)
+        tasks, _, _ = _select_pages(db, items, max_articles=2)
     assert len(tasks) == 2  # the per-run cap
     db.close()
 

@@ -366,7 +366,7 @@ def test_prefect_yaml_deploys_with_schedules_limits_and_the_checkout_path(
 def test_worker_runs_the_monitor_and_a_colliding_run_is_cancelled(
     deployed: Deployed, tmp_path: Path
 ) -> None:
-    from newsmon.demo_site.server import DemoSite
+    from demo_site.server import DemoSite
 
     srv = deployed.server
     db = tmp_path / "monitor.db"
@@ -477,7 +477,7 @@ def test_a_run_that_cannot_open_its_database_fails_loudly(
 
 @pytest.mark.slow
 def test_newsmon_serve_runs_the_monitor_and_stops_on_ctrl_c(server: Server, tmp_path: Path) -> None:
-    from newsmon.demo_site.server import DemoSite
+    from demo_site.server import DemoSite
 
     db = tmp_path / "served.db"
     with DemoSite(phase=1) as site:
@@ -602,7 +602,7 @@ def test_prefect_yaml_holds_no_machine_paths() -> None:
 def test_serve_without_a_server_says_how_to_start_one(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from newsmon.cli import cli
+    from cli import cli
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))  # no profile with a URL
@@ -617,7 +617,7 @@ def test_serve_without_a_server_says_how_to_start_one(
 def test_serve_with_an_unreachable_server_says_so(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from newsmon.cli import cli
+    from cli import cli
 
     url = f"http://127.0.0.1:{free_port()}/api"
     monkeypatch.setenv("PREFECT_API_URL", url)
@@ -638,7 +638,7 @@ def test_serve_with_an_unreachable_server_says_so(
     ],
 )
 def test_serve_rejects_bad_options(args: list[str], message: str, tmp_path: Path) -> None:
-    from newsmon.cli import cli
+    from cli import cli
 
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "x.db"), *args])
     assert result.exit_code == 1, result.output
@@ -648,7 +648,7 @@ def test_serve_rejects_bad_options(args: list[str], message: str, tmp_path: Path
 def test_serve_plan_uses_absolute_paths_and_the_profile_timezone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsmon.serve import make_plan
+    from cli.deployments import make_plan
 
     monkeypatch.chdir(tmp_path)
     plan = make_plan(topic=None, db="data/x.db", feeds=("http://127.0.0.1:1/f.xml",))

@@ -112,7 +112,7 @@ def test_unknown_article(db: sqlite_utils.Database) -> None:
 
 def _demo_rewrites() -> list[tuple[str, str, str, str]]:
     try:
-        from newsmon.demo_site import load_content
+        from demo_site import load_content
     except ImportError:
         return []
     specs = {s.id: s for s in load_content()}

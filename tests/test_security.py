@@ -30,11 +30,11 @@ import pytest
 import sqlite_utils
 from localserver import LocalServer, redirect, static
 
+from demo_site.server import DemoSite
 from extractors.records import FeedItem
 from newsmon import fetch as fetch_module
 from newsmon import pipeline
 from newsmon.db import open_db
-from newsmon.demo_site.server import DemoSite
 from newsmon.profile import FeedSpec, TopicProfile
 from newsmon.store import FeedState
 
@@ -243,7 +243,7 @@ def test_hostile_title_is_escaped_in_every_datasette_page(hostile_db: str) -> No
     tests/test_browse.py::test_hostile_titles_render_escaped on fixture rows)."""
     from datasette.app import Datasette
 
-    from newsmon.browse import load_metadata, metadata_for
+    from cli.browse import load_metadata, metadata_for
 
     metadata = metadata_for(load_metadata(), "newsmon")
     aid = (
@@ -383,7 +383,7 @@ def test_browse_defaults_are_loopback_and_read_only() -> None:
     """(Covered in depth by tests/test_browse.py::test_datasette_args_default_to_loopback,
     ::test_read_only_plugin_refuses_writes, ::test_browse_warns_when_bound_beyond_loopback.)
     Here: the command's own defaults, as a user would get them."""
-    from newsmon.browse import browse_command
+    from cli.browse import browse_command
 
     params = {p.name: p for p in browse_command.params}
     assert params["host"].default == "127.0.0.1"

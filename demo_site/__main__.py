@@ -1,6 +1,6 @@
 """Serve the demo news site for a person to look at.
 
-Example: ``python -m newsmon.demo_site --phase 2 --port 8765``
+Example: ``python -m demo_site --phase 2 --port 8765``
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import argparse
 import sys
 import time
 
-from newsmon.demo_site.server import DemoSite, FaultConfig
+from demo_site.server import DemoSite, FaultConfig
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m newsmon.demo_site", description="Serve the bundled fake news site."
+        prog="python -m demo_site", description="Serve the bundled fake news site."
     )
     parser.add_argument("--phase", type=int, choices=(1, 2), default=1)
     parser.add_argument("--host", default="127.0.0.1")

@@ -1,4 +1,4 @@
-"""``newsmon serve``: run the monitor and digest schedules in one process.
+"""``newsmon serve``: the Prefect deployments of one topic, served in one process.
 
 This is the one-command alternative to ``prefect deploy --all`` + ``prefect worker start``
 (see ``prefect.yaml`` and ``docs/operations.md``). It registers, for one topic:
@@ -20,7 +20,6 @@ runs (separate processes) write the same file whatever folder they start in.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -30,8 +29,9 @@ import click
 import httpx
 
 import flows  # noqa: F401  (Prefect privacy/start-up defaults, before Prefect loads)
-from newsmon.cli_options import monitor_options
+from cli.options import monitor_options
 from newsmon.errors import NewsmonError, ProfileError
+from newsmon.profile import topic_slug
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -65,7 +65,7 @@ class ServePlan:
     @property
     def name(self) -> str:
         """The deployments' name: the topic id, so one server can serve many topics."""
-        return re.sub(r"[^a-z0-9-]+", "-", self.topic_id.lower()).strip("-") or "topic"
+        return topic_slug(self.topic_id)
 
     @property
     def monitor_tag(self) -> str:

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from newsmon.db import insert_row, now_iso, open_db
 from newsmon.errors import NewsmonError
+from newsmon.pipeline import format_counts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -55,9 +56,8 @@ def run_demo(
 ) -> dict[str, object]:
     """Serve the fake site, run the monitor, publish phase 2, run again, write a digest.
     ``display`` wraps each monitor run (the CLI's progress display on a terminal)."""
+    from demo_site.server import DemoSite
     from flows.monitor import monitor
-    from newsmon.cli import format_counts
-    from newsmon.demo_site.server import DemoSite
 
     path = fresh_demo_db(db_path)
     results: dict[str, object] = {}

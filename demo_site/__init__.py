@@ -1,7 +1,7 @@
 """The bundled fake news site used by ``newsmon demo``, the end-to-end tests and the
-benchmarks. See :mod:`newsmon.demo_site.server` for the paths it serves."""
+benchmarks. See :mod:`demo_site.server` for the paths it serves."""
 
-from newsmon.demo_site.server import (
+from demo_site.server import (
     LABELS,
     MINIMUMS,
     ArticleInfo,

@@ -1,18 +1,31 @@
-"""The ``newsmon`` command line. One function per command; user mistakes become
-``click.ClickException`` with a sentence a person can act on, never a traceback."""
+"""The ``newsmon`` command line: the entry floor, on top of ``flows`` and the core.
+
+One function per command; user mistakes become ``click.ClickException`` with a sentence a
+person can act on, never a traceback. This package is the only code that imports
+``flows`` (the layers contract in pyproject.toml checks it), and it imports the flows
+only inside the commands that run them, so ``newsmon --help`` never loads Prefect.
+
+    newsmon run       this module             newsmon digest   cli.digest
+    newsmon demo      cli.demo                newsmon serve    cli.deployments
+    newsmon browse    cli.browse              newsmon topic    cli.topic
+    newsmon anchors   cli.anchors
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
 import click
 
+from cli.options import monitor_options
 from newsmon import __version__
-from newsmon.cli_options import monitor_options
 from newsmon.db import DEFAULT_DB, open_db
 from newsmon.errors import ProfileError, StoreError
+from newsmon.pipeline import format_counts
 from newsmon.profile import TopicProfile, load_profile
 
 
@@ -59,6 +72,25 @@ def _check_db_or_fail(db: str) -> None:
 @cli.command()
 @monitor_options
 @click.option("-v", "--verbose", is_flag=True, help=_VERBOSE_HELP)
+@click.option(
+    "--dask",
+    is_flag=True,
+    help="Clean and extract on a Dask cluster: a local one unless --dask-address "
+    "(needs the dask extra: pip install '.[dask]').",
+)
+@click.option(
+    "--dask-address",
+    default=None,
+    metavar="ADDRESS",
+    help="The scheduler of an existing Dask cluster, e.g. tcp://scheduler:8786 (implies --dask).",
+)
+@click.option(
+    "--dask-workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes of the local Dask cluster.",
+)
 def run(
     topic: str | None,
     db: str,
@@ -66,12 +98,17 @@ def run(
     allow_private_hosts: bool,
     per_host_delay: float | None,
     verbose: bool,
+    dask: bool,
+    dask_address: str | None,
+    dask_workers: int,
 ) -> None:
     """Run the monitor once: poll feeds, fetch new articles, store events and alerts.
 
     Exit status 0 when the run completed, even if some feeds or pages failed (they are
     recorded in the failures table and retried next run). On a terminal it shows its
-    progress per stage; otherwise it writes plain log lines.
+    progress per stage; otherwise it writes plain log lines. With --dask the same
+    stages run with cleaning and event extraction on a Dask cluster (the
+    process-on-dask flow; docs/operations.md says when that pays off).
 
     Example:
 
@@ -79,47 +116,33 @@ def run(
     """
     _load_profile_or_fail(topic)
     _check_db_or_fail(db)
-    from flows.monitor import monitor
-
-    with _display(verbose)(f"newsmon run: {db}"):
-        result = monitor(
-            topic=topic,
-            db=db,
-            feeds=list(feeds) or None,
-            allow_private_hosts=allow_private_hosts,
-            per_host_delay=per_host_delay,
+    parameters: dict[str, Any] = dict(
+        topic=topic,
+        db=db,
+        feeds=list(feeds) or None,
+        allow_private_hosts=allow_private_hosts,
+        per_host_delay=per_host_delay,
+    )
+    # Prefect sets up its logging when it is first imported: before the display
+    # takes the console over, so that the display can hold Prefect's lines back.
+    if dask or dask_address:
+        try:
+            from flows.dask_runner import run_on_dask
+        except ImportError as exc:
+            raise click.ClickException(
+                f"--dask needs the dask extra ({exc}): pip install '.[dask]'"
+            ) from None
+        flow: Callable[..., dict[str, Any]] = functools.partial(
+            run_on_dask, address=dask_address, n_workers=dask_workers
         )
+    else:
+        from flows.monitor import monitor as flow
+    with _display(verbose)(f"newsmon run: {db}"):
+        result = flow(**parameters)
     if result["status"] == "skipped":  # another run holds the database's run lock
         click.echo(str(result["summary"]))
         return
     click.echo(format_counts(result))
-
-
-def format_counts(result: dict[str, object]) -> str:
-    """A run's counts as a few aligned lines for the terminal."""
-    rows = [
-        ("feeds polled", result["feeds_polled"]),
-        ("items seen", result["items_seen"]),
-        ("  off-topic, not fetched", result.get("skipped_off_topic", 0)),
-        ("new articles", result["new_articles"]),
-        ("  relevant", result["relevant"]),
-        ("  duplicates", result["duplicates"]),
-        ("  off-topic", result["off_topic"]),
-        ("rewritten articles", result["updated_articles"]),
-        ("events", result["events"]),
-        ("alerts", result["alerts"]),
-        ("errors", result["errors"]),
-    ]
-    lines = [f"run {result['run_id']} ({result['topic']}): {result['status']}"]
-    lines += [f"  {name:<24}{value:>6}" for name, value in rows]
-    errors = result.get("error_messages") or []
-    assert isinstance(errors, list)
-    if errors:
-        lines.append("  errors (recorded in the failures table; retried next run when retryable):")
-        lines += [f"    - {m}" for m in errors[:10]]
-        if len(errors) > 10:
-            lines.append(f"    - … and {len(errors) - 10} more")
-    return "\n".join(lines)
 
 
 @cli.command()
@@ -142,7 +165,7 @@ def demo(db: str, keep_serving: bool, verbose: bool) -> None:
 
         newsmon demo && datasette data/newsmon.db -m data/metadata.yml
     """
-    from newsmon.demo import DemoError, run_demo
+    from cli.demo import DemoError, run_demo
 
     try:
         run_demo(db, echo=click.echo, keep_serving=keep_serving, display=_display(verbose))
@@ -151,18 +174,14 @@ def demo(db: str, keep_serving: bool, verbose: bool) -> None:
 
 
 # Commands defined in other modules register here, one line each.
-from newsmon.browse import browse_command  # noqa: E402
+from cli.anchors import anchors_command  # noqa: E402
+from cli.browse import browse_command  # noqa: E402
+from cli.deployments import serve_command  # noqa: E402
+from cli.digest import digest_command  # noqa: E402
+from cli.topic import topic_command  # noqa: E402
 
 cli.add_command(browse_command, "browse")
-from newsmon.digest import digest_command  # noqa: E402
-
 cli.add_command(digest_command, "digest")
-from newsmon.serve import serve_command  # noqa: E402
-
 cli.add_command(serve_command, "serve")
-from newsmon.topic_new import topic_command  # noqa: E402
-
 cli.add_command(topic_command, "topic")
-from newsmon.learning import anchors_command  # noqa: E402
-
 cli.add_command(anchors_command, "anchors")

@@ -78,7 +78,7 @@ Fault endpoints (always available, for tests; tune with ``FaultConfig``):
 The fault article (what ``flaky``, ``503-retry-after``, ``429`` and ``timeout`` serve
 once they succeed) is on-topic and unique; it is not part of ``published()``.
 
-Run it by hand: ``python -m newsmon.demo_site --phase 2``.
+Run it by hand: ``python -m demo_site --phase 2``.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-from newsmon.demo_site.templates import (
+from demo_site.templates import (
     OUTLETS,
     Outlet,
     Page,
