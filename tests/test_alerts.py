@@ -771,6 +771,31 @@ def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # typ
              "target": "a student", "evidence": "A student was detained by federal agents."},
             "A student was detained by federal agents. — Chicago, Oct. 5",
         ),
+        (
+            {"actor": "Federal appeals court", "action": "place most of the order on hold",
+             "extra": json.dumps({"trigger": "place", "trigger_kind": "verb", "lemma": "place"}),
+             "evidence": "A federal appeals court agreed to place most of the order on hold."},
+            "A federal appeals court agreed to place most of the order on hold. — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "Federal agents", "action": "carrying out arrests across the state",
+             "event_type": "ARREST_RAID",
+             "extra": json.dumps({"trigger": "carrying out", "trigger_kind": "verb"}),
+             "evidence": "Federal agents have been carrying out arrests across the state."},
+            "Federal agents have been carrying out arrests across the state — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "Agents", "action": "using tear gas on a crowd", "event_type": "USE_OF_FORCE",
+             "extra": json.dumps({"trigger": "using", "trigger_kind": "verb"}),
+             "evidence": "A video shows agents using tear gas on a crowd."},
+            "A video shows agents using tear gas on a crowd. — Chicago, Oct. 5",
+        ),
+        (
+            {"actor": "The appeals court", "action": "put a hold on the order",
+             "extra": json.dumps({"trigger": "put", "trigger_kind": "verb", "lemma": "put"}),
+             "evidence": "The appeals court put a hold on the order."},
+            "The appeals court put a hold on the order — Chicago, Oct. 5",
+        ),
     ],
 )  # fmt: skip
 def test_headlines_are_whole_phrases(fresh_db, profile, fields, headline) -> None:  # type: ignore[no-untyped-def]

@@ -179,6 +179,12 @@ def _whole_names(words: list[str], evidence: str) -> list[str]:
     return out or words
 
 
+#: Verbs whose past is their base form: "the court put a hold" is past, not bare.
+_PAST_AS_BASE = frozenset(
+    ("put", "set", "cut", "hit", "let", "shut", "spread", "quit", "cast", "bid", "read")
+)
+
+
 def _what(ev: Mapping[str, Any]) -> str | None:
     """ "Actor action" (and whom, when the action is a bare verb), or None when the
     parts do not make a sentence: the actor repeated inside the action ("Federal agents
@@ -199,13 +205,21 @@ def _what(ev: Mapping[str, Any]) -> str | None:
     trigger = str(extra.get("trigger") or "").casefold()
     if extra.get("trigger_kind") == "noun" and trigger and action.casefold().startswith(trigger):
         return None  # "National Guard rubber bullets ...": no verb to tell it with
+    lemma = str(extra.get("lemma") or "").casefold()
+    first = words[0].casefold()
+    if extra.get("trigger_kind") == "verb" and first == lemma and first not in _PAST_AS_BASE:
+        # "place most of the order", "throw a canister": the sentence's "declined to
+        # place", "video shows an agent throw"; told by the sentence
+        return None
     if words[0].endswith("ing"):  # "deploying": the sentence's "is deploying"
         aux = re.search(
-            rf"\b(is|are|was|were)\s+(?:\w+\s+)?{re.escape(words[0])}\b",
+            rf"\b(is|are|was|were|(?:has|have|had) been|will be)\s+(?:\w+\s+)?"
+            rf"{re.escape(words[0])}\b",
             str(ev.get("evidence") or ""),
         )
-        if aux:
-            action = f"{aux.group(1)} {action}"
+        if aux is None:
+            return None  # "agents using tear gas": a clause without its verb
+        action = f"{aux.group(1)} {action}"
     what = f"{actor} {action}"
     content = [w for w in words if w.casefold().strip(".,;:") not in FUNCTION_WORDS]
     if target and len(content) == 1 and target.casefold() not in action.casefold():
