@@ -165,7 +165,7 @@ def check_phrase_index(texts: list[str], fuzz: int) -> int:
     regex alternation (longest first) over the sentence, kept where a match starts and
     ends on token boundaries."""
     from extractors.lexicon import load_rules
-    from extractors.mentions import PhraseIndex, tokenize
+    from extractors.tokens import PhraseIndex, tokenize
 
     strings = _sentences(texts)
     rng = random.Random(1)

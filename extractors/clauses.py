@@ -25,7 +25,8 @@ from functools import lru_cache
 from extractors.cast import Actor, Cast
 from extractors.dates import DateMention
 from extractors.lexicon import Rules, Sense
-from extractors.mentions import Mention, Token
+from extractors.mentions import Mention
+from extractors.tokens import Token
 
 
 def _words(text: str) -> frozenset[str]:

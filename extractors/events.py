@@ -41,10 +41,11 @@ from extractors.clauses import (
 )
 from extractors.dates import days_later, find_dates, has_coarse_time, parse_published
 from extractors.lexicon import Rules, load_rules
-from extractors.mentions import MODIFIERS, Directory, Mention, MentionFinder, tokenize
+from extractors.mentions import MODIFIERS, Directory, Mention, MentionFinder
 from extractors.records import Event
 from extractors.sentences import iter_sentences
 from extractors.statements import RULING_SPEECH, find_speaker
+from extractors.tokens import tokenize
 from extractors.triggers import (
     Draft,
     action_of,

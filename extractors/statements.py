@@ -20,7 +20,8 @@ from extractors.clauses import (
     tok_index,
 )
 from extractors.lexicon import Rules
-from extractors.mentions import Mention, Token
+from extractors.mentions import Mention
+from extractors.tokens import Token
 
 _NOT_SPEAKER = frozenset(
     ["The", "This", "That", "It", "He", "She", "They", "We", "Officials", "Police"]

@@ -41,8 +41,9 @@ from extractors.clauses import (
 )
 from extractors.dates import find_dates
 from extractors.lexicon import Rules, Sense
-from extractors.mentions import Mention, PhraseIndex, Token
+from extractors.mentions import Mention
 from extractors.quantities import Quantity, QuantityFinder
+from extractors.tokens import PhraseIndex, Token
 
 
 @lru_cache(maxsize=16)
