@@ -363,8 +363,11 @@ def _sentence_events(
     # told by a time coarser than a day at the head of the sentence.
     m_recap = _RECAP.match(s)
     recap = m_recap is not None and not (
-        pub is not None and m_recap.group("month") == pub.strftime("%B")
-    )  # ("In June," in a June story is this month's news)
+        (pub is not None and m_recap.group("month") == pub.strftime("%B"))
+        # ("In June," in a June story is this month's news; "over the past weeks" with a
+        # count is an arrest total, news of its own)
+        or (m_recap.group("month") is None and _has_figure(st, pub))
+    )
     for trig_i, after, form in trigger_index(rules).find(toks):
         span = (toks[trig_i].start, toks[after - 1].end)
         if recap and not speech:
@@ -488,9 +491,10 @@ def _sentence_events(
 
 _DIGIT = re.compile(r"\d")
 _RECAP = re.compile(
-    r"\s*(?:In|Since|Earlier this|Last|Back in) (?:early |late |mid-)?"
+    r"\s*(?:(?:In|Over) (?:recent|the past|the last)(?: few)? (?:weeks|months|years)\b,?"
+    r"|(?:In|Since|Earlier this|Last|Back in) (?:early |late |mid-)?"
     r"(?P<month>January|February|March|April|May|June|July|August|September|October"
-    r"|November|December|month|year|spring|summer|fall|winter)\b,?"
+    r"|November|December|month|year|spring|summer|fall|winter)\b,?)"
 )
 _FIGURE = re.compile(r"\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)")
 _PRONOUNS = frozenset(("he", "she", "they"))

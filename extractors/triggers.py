@@ -158,6 +158,13 @@ def trigger_event(
         and (toks[trig_i - 1].low in NOUN_BEFORE or toks[trig_i - 1].text.endswith(("’s", "'s")))
     ):
         return None  # "the arrest of", "Trump's order": a noun, read by its noun sense
+    if (
+        etype == "USE_OF_FORCE"
+        and trig_i + 1 < len(toks)
+        and toks[trig_i + 1].low == "back"
+        and not _has(rules, "weapon", st.text)
+    ):
+        return None  # "the state's lawyers shot back in a filing": a retort
     if sense.tag == "ing" and _gerund(st, trig_i):
         return None  # "in federalizing the Guard", "fears of the administration deploying"
     planned = is_planned(rules, st, trig_i, sense)
@@ -272,6 +279,15 @@ def _gerund(st: ParsedSentence, trig_i: int) -> bool:
     prev = toks[trig_i - 1].low
     if prev in PREPOSITIONS and prev not in ("to",):
         return True
+    before = toks[trig_i - 1]
+    if (
+        before.text.isalpha()
+        and before.text.islower()
+        and before.low.endswith("s")
+        and mention_ending(st, trig_i - 1) is None
+        and before.low not in ("is", "was", "has", "as", "this", "its", "us")
+    ):
+        return True  # "protests sweeping the city": what the protests are doing
     mm = mention_ending(st, trig_i - 1)
     if mm is not None:
         k = tok_index(toks, mm.start) - 1

@@ -989,3 +989,18 @@ def test_a_recap_of_earlier_months_and_a_described_ruling_report_nothing() -> No
     e = only("In July, Gov. Peter Laine deployed 400 troops to the city.", published="2025-07-15")
     assert e.event_type == "DEPLOY"
     assert events("Thursday’s ruling was already a setback for the governor.") == []
+
+
+def test_retorts_and_what_a_protest_is_doing_are_not_force_or_raids() -> None:
+    found = events("The Harbor Transit Authority shot back in its own filing on Monday.")
+    assert "USE_OF_FORCE" not in [e.event_type for e in found]
+    found = events("Mayor Alma Whitcombe joined the protests sweeping the city this week.")
+    assert "ARREST_RAID" not in [e.event_type for e in found]
+    e = only("Agents fired tear gas and then fired back with pepper balls on Monday.")
+    assert e.event_type == "USE_OF_FORCE"
+
+
+def test_a_recent_months_recap_reports_nothing_but_its_count_does() -> None:
+    assert events("In recent months, Mayor Alma Whitcombe marched with protesters downtown.") == []
+    e = only("Over the past few weeks, federal agents have arrested more than 500 people.")
+    assert (e.event_type, e.quantity_value) == ("ARREST_RAID", 500)
