@@ -165,6 +165,8 @@ def trigger_event(
         and not _has(rules, "weapon", st.text)
     ):
         return None  # "the state's lawyers shot back in a filing": a retort
+    if sense.tag in ("base", "s") and trig_i > 0 and toks[trig_i - 1].text[:1].isdigit():
+        return None  # "in the 600 block of North Avenue": an address, not a blockade
     if sense.tag == "ing" and _gerund(st, trig_i):
         return None  # "in federalizing the Guard", "fears of the administration deploying"
     planned = is_planned(rules, st, trig_i, sense)

@@ -1004,3 +1004,9 @@ def test_a_recent_months_recap_reports_nothing_but_its_count_does() -> None:
     assert events("In recent months, Mayor Alma Whitcombe marched with protesters downtown.") == []
     e = only("Over the past few weeks, federal agents have arrested more than 500 people.")
     assert (e.event_type, e.quantity_value) == ("ARREST_RAID", 500)
+
+
+def test_a_street_address_block_is_no_blockade() -> None:
+    found = events("Protesters gathered in the 600 block of North Avenue on Monday.")
+    assert [e.evidence for e in found if e.extra and dict(e.extra).get("trigger") == "block"] == []
+    assert events("Students are dropped off in the 600 block of North Avenue.") == []
