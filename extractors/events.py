@@ -469,6 +469,8 @@ def _sentence_events(
                 and not DISSENT.search(s)
             ):
                 etype = "COURT_RULING"  # a judge's written finding is the ruling
+            elif _own_plan(st, verb_i):
+                etype = "ANNOUNCE_PLAN"  # "Bass said she will consult with the police"
             d = Draft(
                 etype,
                 actor,
@@ -490,6 +492,22 @@ def _sentence_events(
 
 
 _DIGIT = re.compile(r"\d")
+_OWN_PLAN = re.compile(
+    r"\s*(?:that\s+)?(?:he|she|they|we|it)\s+"
+    r"(?:will|would|plans?\s+to|planned\s+to|intends?\s+to|intended\s+to|expects?|expected"
+    r"|(?:is|was|are|were)\s+(?:going|planning|preparing)\s+to)\s+(?!not\b)\w+",
+    re.IGNORECASE,
+)
+
+
+def _own_plan(st: ParsedSentence, verb_i: int) -> bool:
+    """Reported speech about what the speaker will do ("said she will consult", "said it
+    plans to appeal", "said she expects the curfew to last"): an announced plan. Quoted
+    words stay statements."""
+    end = st.toks[verb_i].end
+    return not inside(end, st.quotes) and _OWN_PLAN.match(st.text, end) is not None
+
+
 _RECAP = re.compile(
     r"\s*(?:(?:In|Over) (?:recent|the past|the last)(?: few)? (?:weeks|months|years)\b,?"
     r"|(?:In|Since|Earlier this|Last|Back in) (?:early |late |mid-)?"

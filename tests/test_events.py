@@ -1010,3 +1010,12 @@ def test_a_street_address_block_is_no_blockade() -> None:
     found = events("Protesters gathered in the 600 block of North Avenue on Monday.")
     assert [e.evidence for e in found if e.extra and dict(e.extra).get("trigger") == "block"] == []
     assert events("Students are dropped off in the 600 block of North Avenue.") == []
+
+
+def test_what_a_speaker_says_they_will_do_is_an_announced_plan() -> None:
+    e = only("Mayor Alma Whitcombe said she will consult with the police on Friday.")
+    assert (e.event_type, e.actor) == ("ANNOUNCE_PLAN", "Alma Whitcombe")
+    e = only("Mayor Alma Whitcombe said she expects the curfew to last several days.")
+    assert e.event_type == "ANNOUNCE_PLAN"
+    e = only("“We will consult with the police,” Mayor Alma Whitcombe said.")
+    assert e.event_type == "STATEMENT"
