@@ -1019,3 +1019,9 @@ def test_what_a_speaker_says_they_will_do_is_an_announced_plan() -> None:
     assert e.event_type == "ANNOUNCE_PLAN"
     e = only("“We will consult with the police,” Mayor Alma Whitcombe said.")
     assert e.event_type == "STATEMENT"
+
+
+def test_gatherings_of_protesters_are_a_protest() -> None:
+    e = only("The raid on Monday triggered large gatherings of worried families and protesters.",
+             etype="PROTEST")  # fmt: skip
+    assert extra(e)["actor_role"] == "crowd"
