@@ -860,3 +860,21 @@ def test_an_event_without_a_day_of_its_own_stays_in_the_log_without_alerts(fresh
     )
     raise_alerts(fresh_db, topic, event_ids=[dated, undated, inferred], new_cluster_ids=[1, 2, 3])
     assert [a["event_id"] for a in alerts(fresh_db, NEW_EVENT)] == [dated]
+
+
+def test_a_plan_known_only_from_what_someone_said_is_logged_not_alerted(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    a = add_article(fresh_db, 1)
+    said = add_event(
+        fresh_db, a, cluster_id=61, event_type="ANNOUNCE_PLAN", start=0,
+        actor="Organizers", action="said they would return next Friday",
+        extra=json.dumps({"trigger": "said", "trigger_kind": "speech"}),
+    )  # fmt: skip
+    announced = add_event(
+        fresh_db, a, cluster_id=62, event_type="ANNOUNCE_PLAN", start=40,
+        actor="Donald Trump", action="plans to deploy the National Guard",
+        extra=json.dumps({"trigger": "deploy", "trigger_kind": "verb"}),
+    )  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[said, announced], new_cluster_ids=[61, 62])
+    assert [r["summary"].split(" —")[0] for r in alerts(fresh_db, NEW_EVENT)] == [
+        "Donald Trump plans to deploy the National Guard"
+    ]
