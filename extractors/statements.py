@@ -114,6 +114,22 @@ def find_speaker(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Men
         if mm.kind == "pronoun" or mm.kind in ("person", "org", "group", "place"):
             cast.saw(mm, actor)
             return vi, mm, actor
+    return _carried(rules, st, cast)
+
+
+def _carried(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Mention, Actor] | None:
+    """ "X released a statement", "X issued a sharp dissent": a carrier verb whose object
+    (within a few words) is a statement noun makes X the speaker."""
+    toks = st.toks
+    for vi, t in enumerate(toks):
+        if t.low not in rules.carriers or inside(t.start, st.quotes):
+            continue
+        if not any(tk.low in rules.statement_nouns for tk in toks[vi + 1 : vi + 5]):
+            continue
+        got = subject_of(st, cast, vi, "STATEMENT", stop_at_speech=False, rules=rules)
+        if got is not None and got[1].role != "media":
+            cast.saw(*got)
+            return vi, got[0], got[1]
     return None
 
 

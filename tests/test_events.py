@@ -1025,3 +1025,16 @@ def test_gatherings_of_protesters_are_a_protest() -> None:
     e = only("The raid on Monday triggered large gatherings of worried families and protesters.",
              etype="PROTEST")  # fmt: skip
     assert extra(e)["actor_role"] == "crowd"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Justice Irene Castell, joined by two colleagues, issued a sharp dissent on Monday.",
+        "The Harbor City Council released a statement on Monday.",
+    ],
+)
+def test_a_statement_carried_by_its_noun_has_its_speaker(sentence: str) -> None:
+    e = only(sentence)
+    assert e.event_type == "STATEMENT"
+    assert e.actor in ("Irene Castell", "Harbor City Council")
