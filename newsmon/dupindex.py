@@ -255,39 +255,7 @@ class DuplicateIndex:
     ) -> DuplicateMatch | None:
         """The near-duplicate decision for an already computed signature (no exact-hash
         step): LSH candidates, then the estimated Jaccard and containment of each."""
-        exclude = set(exclude_ids)
-        cands = [a for a, _ in self.candidates(sig) if a not in exclude]
-        if not cands:
-            return None
-        marks = ", ".join("?" * len(cands))
-        rows = self.db.execute(
-            "SELECT s.article_id, s.n_shingles, s.signature FROM dedupe_signatures s "
-            "JOIN articles a ON a.id = s.article_id "
-            f"WHERE s.article_id IN ({marks}) AND s.signature IS NOT NULL "
-            f"AND a.status IN {_STATUS_SQL}",
-            cands,
-        ).fetchall()
-        best: DuplicateMatch | None = None
-        for article_id, n_shingles, blob in rows:
-            old = Signature(values=bytes(blob), n_shingles=int(n_shingles))
-            decided = dedupe.duplicate_kind(sig, old)
-            if decided is None:
-                continue
-            kind, score = decided
-            j = dedupe.jaccard_estimate(sig, old)
-            match = DuplicateMatch(
-                int(article_id),
-                round(score, 4),
-                kind,
-                round(j, 4),
-                round(dedupe.containment_estimate(sig, old, j), 4),
-            )
-            if best is None or (match.similarity, -match.article_id) > (
-                best.similarity,
-                -best.article_id,
-            ):
-                best = match
-        return best
+        return self._best_match(sig, exclude_ids, new_first=True)
 
     def contained(
         self,
@@ -304,6 +272,14 @@ class DuplicateIndex:
         sig = fp.signature
         if sig is None:
             return None
+        return self._best_match(sig, exclude_ids, new_first=False)
+
+    def _best_match(
+        self, sig: Signature, exclude_ids: Collection[int], *, new_first: bool
+    ) -> DuplicateMatch | None:
+        """The best-scoring indexed candidate of ``sig``: with ``new_first`` the new text
+        is judged a copy of the stored one (:meth:`check_signature`), else the stored one
+        a copy of the new text (:meth:`contained`)."""
         exclude = set(exclude_ids)
         cands = [a for a, _ in self.candidates(sig) if a not in exclude]
         if not cands:
@@ -319,17 +295,18 @@ class DuplicateIndex:
         best: DuplicateMatch | None = None
         for article_id, n_shingles, blob in rows:
             old = Signature(values=bytes(blob), n_shingles=int(n_shingles))
-            decided = dedupe.duplicate_kind(old, sig)
+            copy, original = (sig, old) if new_first else (old, sig)
+            decided = dedupe.duplicate_kind(copy, original)
             if decided is None:
                 continue
             kind, score = decided
-            j = dedupe.jaccard_estimate(old, sig)
+            j = dedupe.jaccard_estimate(copy, original)
             match = DuplicateMatch(
                 int(article_id),
                 round(score, 4),
                 kind,
                 round(j, 4),
-                round(dedupe.containment_estimate(old, sig, j), 4),
+                round(dedupe.containment_estimate(copy, original, j), 4),
             )
             if best is None or (match.similarity, -match.article_id) > (
                 best.similarity,
