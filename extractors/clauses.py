@@ -451,16 +451,20 @@ def _negation_cues(rules: Rules, ruling: bool) -> tuple[tuple[str, ...], ...]:
 def is_negated(rules: Rules, st: ParsedSentence, trig_i: int, sense: Sense) -> bool:
     """A negation, a hypothetical or a habit in the four words before the trigger ("did
     not arrest", "could deploy", "have repeatedly used")."""
-    before = [t.low for t in st.toks[max(0, trig_i - 4) : trig_i]]
-    if not before:
-        return False
+    return cue_before(st.toks, trig_i, _negation_cues(rules, sense.event_type == "COURT_RULING"))
+
+
+def cue_before(
+    toks: Sequence[Token], i: int, cues: Sequence[tuple[str, ...]], window: int = 4
+) -> bool:
+    """Whether one of ``cues`` (lower-cased word sequences) stands in the ``window``
+    words before token ``i``."""
+    before = [t.low for t in toks[max(0, i - window) : i]]
     words = set(before)
-    for cue in _negation_cues(rules, sense.event_type == "COURT_RULING"):
-        if cue[0] in words and (
-            len(cue) == 1 or any(before[k : k + len(cue)] == list(cue) for k in range(len(before)))
-        ):
-            return True
-    return False
+    return any(
+        cue[0] in words and any(before[k : k + len(cue)] == list(cue) for k in range(len(before)))
+        for cue in cues
+    )
 
 
 def is_planned(rules: Rules, st: ParsedSentence, trig_i: int, sense: Sense) -> bool:

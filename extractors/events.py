@@ -28,7 +28,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 from extractors.cast import Cast
@@ -95,18 +95,6 @@ _TERMINAL = re.compile(r"[.!?][”\"’')\]]*\s*$|[.!?,][”\"’]\s*$")
 _PHOTO_CAPTION = re.compile(
     r"\bon \w+\.? \d{1,2}, (?:19|20)\d\d, in [A-Z][\w.’' -]*(?:, [A-Z][\w.’' -]*)?\.\s*$"
 )
-
-
-def _caption_date(tail: str) -> str | None:
-    m = re.search(r"on (\w+)\.? (\d{1,2}), ((?:19|20)\d\d)", tail)
-    if m is None:
-        return None
-    for fmt in ("%B %d %Y", "%b %d %Y"):
-        try:
-            return datetime.strptime(" ".join(m.groups()), fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
 
 
 _MARKUP = re.compile(r"[<>{}=|\\]")
@@ -182,7 +170,8 @@ def _extract(ex: Extractor, text: str, published: str | None) -> list[Event]:
         caption = _PHOTO_CAPTION.search(s)
         if caption and pub is None:
             # An undated page: its photo's caption dates the story.
-            pub = parse_published(_caption_date(caption.group()))
+            dated = [d.value for d in find_dates(caption.group(), None) if d.value is not None]
+            pub = dated[0] if dated else None
         if not _TERMINAL.search(s) or caption:
             continue  # a headline, a caption, a cut-off excerpt: not a reported sentence
         letters = _LETTERS.findall(s)

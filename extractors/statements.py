@@ -8,11 +8,11 @@ not a newspaper ("NewsNation reported" names a source, not a speaker), not a doc
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from extractors.cast import Actor, Cast
 from extractors.clauses import (
     ParsedSentence,
+    cue_before,
     doer_after,
     inside,
     mention_containing,
@@ -21,7 +21,6 @@ from extractors.clauses import (
 )
 from extractors.lexicon import Rules
 from extractors.mentions import Mention
-from extractors.tokens import Token
 
 _NOT_SPEAKER = frozenset(
     ["The", "This", "That", "It", "He", "She", "They", "We", "Officials", "Police"]
@@ -61,7 +60,7 @@ def find_speaker(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Men
             continue
         if low in ("told", "tell", "tells", "telling") and _told_a_party(st, cast, vi):
             continue  # "told the agents he was a resident": what happened, not a statement
-        if _negated(rules, toks, vi):
+        if cue_before(toks, vi, rules.speech_negation, window=3):
             continue  # "has yet to respond", "declined to comment": nothing was said
         prev_low = toks[vi - 1].low if vi > 0 else ""
         if prev_low in _BEFORE_PARTICIPLE:
@@ -131,15 +130,6 @@ def _carried(rules: Rules, st: ParsedSentence, cast: Cast) -> tuple[int, Mention
             cast.saw(*got)
             return vi, got[0], got[1]
     return None
-
-
-def _negated(rules: Rules, toks: Sequence[Token], vi: int) -> bool:
-    before = [t.low for t in toks[max(0, vi - 3) : vi]]
-    return any(
-        before[k : k + len(cue)] == list(cue)
-        for cue in rules.speech_negation
-        for k in range(len(before) - len(cue) + 1)
-    )
 
 
 def _told_a_party(st: ParsedSentence, cast: Cast, vi: int) -> bool:

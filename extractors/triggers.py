@@ -10,7 +10,7 @@ takes it out; an event needs a doer of a role its type allows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -40,7 +40,7 @@ from extractors.clauses import (
     tok_index,
 )
 from extractors.dates import find_dates
-from extractors.lexicon import Rules, Sense
+from extractors.lexicon import Rules, Sense, words_in
 from extractors.mentions import Mention
 from extractors.quantities import Quantity, QuantityFinder
 from extractors.tokens import PhraseIndex, Token
@@ -54,14 +54,6 @@ def quantity_finder(rules: Rules) -> QuantityFinder:
 @lru_cache(maxsize=16)
 def trigger_index(rules: Rules) -> PhraseIndex:
     return PhraseIndex(rules.senses)
-
-
-@lru_cache(maxsize=64)
-@lru_cache(maxsize=64)
-def _words_rx(words: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for a word list (whole words, case-insensitive), compiled once."""
-    alts = sorted((re.escape(w) for w in words), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", re.IGNORECASE)
 
 
 def _rx(rules: Rules, name: str) -> re.Pattern[str]:
@@ -320,7 +312,7 @@ def _force_after(rules: Rules, st: ParsedSentence, trig_i: int) -> bool:
         return False
     end = toks[min(len(toks) - 1, trig_i + 8)].end
     window = st.text[toks[trig_i].end : end]
-    return _words_rx(rules.force_words).search(window) is not None
+    return words_in(window, rules.force_words)
 
 
 def _has_count(rules: Rules, st: ParsedSentence) -> bool:
@@ -343,12 +335,12 @@ def judicial_actor(rules: Rules, actor: Actor) -> bool:
     if actor.role == "court":
         return True
     low = actor.text.lower()
-    return _words_rx(rules.judicial).search(low) is not None
+    return words_in(low, rules.judicial)
 
 
 def _executive_actor(rules: Rules, actor: Actor) -> bool:
     low = actor.text.lower()
-    return _words_rx(rules.executive).search(low) is not None
+    return words_in(low, rules.executive)
 
 
 def _noun_actor(
