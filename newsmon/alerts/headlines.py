@@ -139,7 +139,7 @@ def _negated(ev: Mapping[str, Any], first_word: str) -> bool:
     return False
 
 
-def _extra(ev: Mapping[str, Any]) -> dict[str, Any]:
+def event_extra(ev: Mapping[str, Any]) -> dict[str, Any]:
     """An events row's ``extra`` (what the extractor says of its reading: the trigger
     and its kind, the voice, the actor as written)."""
     raw = ev.get("extra")
@@ -190,7 +190,7 @@ def _what(ev: Mapping[str, Any]) -> str | None:
     parts do not make a sentence: the actor repeated inside the action ("Federal agents
     detained by federal agents"), an action that ends in mid-phrase is cut back to its
     last content word ("... with clean bedding and" -> "... with clean bedding")."""
-    extra = _extra(ev)
+    extra = event_extra(ev)
     if extra.get("voice") == "passive" or extra.get("actor_from") == "speaker":
         return None  # the sentence's subject is not the doer: tell it by the sentence
     actor = _clean(extra.get("actor_text") or ev.get("actor"), 120)

@@ -5,7 +5,6 @@ before."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -24,7 +23,13 @@ from newsmon.alerts.facts import (
     fact_value,
     subject_spec,
 )
-from newsmon.alerts.headlines import FUNCTION_WORDS, event_headline, headline_ok, stem
+from newsmon.alerts.headlines import (
+    FUNCTION_WORDS,
+    event_extra,
+    event_headline,
+    headline_ok,
+    stem,
+)
 from newsmon.alerts.records import (
     Alert,
     cluster_event_rows,
@@ -58,25 +63,17 @@ def _writable(e: Mapping[str, Any]) -> bool:
     return headline_ok(e) and _dated_by_its_sentence(e) and not _said_plan(e)
 
 
-def _extra_of(e: Mapping[str, Any]) -> dict[str, Any]:
-    try:
-        extra = json.loads(e.get("extra") or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return extra if isinstance(extra, dict) else {}
-
-
 def _dated_by_its_sentence(e: Mapping[str, Any]) -> bool:
     if not e.get("event_date"):
         return False
-    return not _extra_of(e).get("date_from")
+    return not event_extra(e).get("date_from")
 
 
 def _said_plan(e: Mapping[str, Any]) -> bool:
     """A plan known only from what someone said they would do ("organizers said they
     would return next Friday"): logged, not pinged; a desk wants plans an actor announced
     with the deed's own verb ("Trump plans to deploy the Guard")."""
-    return e.get("event_type") == "ANNOUNCE_PLAN" and _extra_of(e).get("trigger_kind") == "speech"
+    return e.get("event_type") == "ANNOUNCE_PLAN" and event_extra(e).get("trigger_kind") == "speech"
 
 
 def new_event_alerts(
