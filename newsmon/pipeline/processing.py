@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from extractors.article import extract_article
 from extractors.dedupe import fingerprint
 from extractors.records import CleanArticle, Event
+from extractors.relevance import RelevanceModel
 from extractors.relevance import score as relevance_score
 from newsmon.errors import ExtractionError
 from newsmon.pipeline.records import (
@@ -107,10 +108,15 @@ def process(
         return _process_guarded(fetches, profile)
     size = -(-len(fetches) // workers)
     slices = [list(fetches[i : i + size]) for i in range(0, len(fetches), size)]
+    # The relevance model goes to the workers built: pickled it is about 80 KB and loads
+    # in milliseconds, where each worker would spend most of a second building it again
+    # (the places around the story).
+    model = relevance_model(profile)
     done: list[Processed] = []
     failed: list[PageFailure] = []
+    n = len(slices)
     try:
-        for d, f in _pool(workers).map(_process_guarded, slices, [profile] * len(slices)):
+        for d, f in _pool(workers).map(_process_guarded, slices, [profile] * n, [model] * n):
             done.extend(d)
             failed.extend(f)
     except BrokenProcessPool:
@@ -122,7 +128,7 @@ def process(
             "a worker process died while processing %d pages; processing them again one by one",
             len(fetches),
         )
-        return _process_one_by_one(fetches, profile)
+        return _process_one_by_one(fetches, profile, model)
     return done, failed
 
 
@@ -131,13 +137,13 @@ WORKER_DIED = "worker process died while processing the page (crashed, or was ki
 
 
 def _process_one_by_one(
-    fetches: Sequence[PageFetch], profile: TopicProfile
+    fetches: Sequence[PageFetch], profile: TopicProfile, model: RelevanceModel
 ) -> tuple[list[Processed], list[PageFailure]]:
     done: list[Processed] = []
     failed: list[PageFailure] = []
     for f in fetches:
         try:
-            d, fl = _pool(1).submit(_process_guarded, [f], profile).result()
+            d, fl = _pool(1).submit(_process_guarded, [f], profile, model).result()
         except BrokenProcessPool:
             _drop_pool(1)
             LOGGER.error("%s: %s", f.task.url, WORKER_DIED)
@@ -151,18 +157,19 @@ def _process_one_by_one(
 
 
 def _process_guarded(
-    fetches: Sequence[PageFetch], profile: TopicProfile
+    fetches: Sequence[PageFetch], profile: TopicProfile, model: RelevanceModel | None = None
 ) -> tuple[list[Processed], list[PageFailure]]:
     """``_process_pages``, where a bug an extractor hits on one hostile page becomes that
-    page's recorded failure (with the exception) instead of failing the chunk and run."""
+    page's recorded failure (with the exception) instead of failing the chunk and run.
+    ``model``: the profile's relevance model, when the caller has it built."""
     try:
-        return _process_pages(fetches, profile)
+        return _process_pages(fetches, profile, model)
     except Exception as exc:
         if len(fetches) != 1:
             done: list[Processed] = []
             failed: list[PageFailure] = []
             for f in fetches:  # again one by one, to find the page that did it
-                d, fl = _process_guarded([f], profile)
+                d, fl = _process_guarded([f], profile, model)
                 done.extend(d)
                 failed.extend(fl)
             return done, failed
@@ -175,9 +182,10 @@ def _process_guarded(
 
 
 def _process_pages(
-    fetches: Sequence[PageFetch], profile: TopicProfile
+    fetches: Sequence[PageFetch], profile: TopicProfile, model: RelevanceModel | None = None
 ) -> tuple[list[Processed], list[PageFailure]]:
-    model = relevance_model(profile)
+    if model is None:
+        model = relevance_model(profile)
     extractor = event_extractor(profile)
     done: list[Processed] = []
     failed: list[PageFailure] = []
