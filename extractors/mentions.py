@@ -17,7 +17,7 @@ unambiguous (see :meth:`Cast.resolve`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -55,22 +55,39 @@ class Directory:
 
 @dataclass(frozen=True)
 class _DirIndex:
-    actor_rx: re.Pattern[str] | None
-    place_rx: re.Pattern[str] | None
+    actor_rx: AliasPattern | None
+    place_rx: AliasPattern | None
     actor_of: Mapping[str, DirectoryEntry]
     place_of: Mapping[str, str]
     surname_of: Mapping[str, DirectoryEntry]  # "pritzker" -> JB Pritzker (people only)
 
 
-def _alias_rx(aliases: Iterable[str]) -> re.Pattern[str] | None:
+class AliasPattern:
+    r"""Names (each alias as written, any white space between its words) found as whole
+    words: ``finditer`` gives what ``(?<![\w-])(?:alias|...)(?![\w-])`` would, about
+    three times faster. Without the look-behind in front, the regex engine scans for the
+    aliases' first letters in C instead of trying every alternative at every position;
+    the word boundary before a match is checked here."""
+
+    def __init__(self, aliases: Sequence[str]) -> None:
+        parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in aliases]
+        self.rx = re.compile(r"(?:" + "|".join(parts) + r")(?![\w-])")
+
+    def finditer(self, s: str) -> Iterator[re.Match[str]]:
+        search = self.rx.search
+        pos = 0
+        while (m := search(s, pos)) is not None:
+            start = m.start()
+            if start and (s[start - 1].isalnum() or s[start - 1] in "_-"):
+                pos = start + 1  # inside a word: the look-behind's failure, try further on
+                continue
+            yield m
+            pos = max(m.end(), start + 1)
+
+
+def _alias_rx(aliases: Iterable[str]) -> AliasPattern | None:
     alts = sorted({a for a in aliases if a}, key=len, reverse=True)
-    if not alts:
-        return None
-    parts = []
-    for a in alts:
-        body = r"\s+".join(re.escape(w) for w in a.split())
-        parts.append(body)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+    return AliasPattern(alts) if alts else None
 
 
 @lru_cache(maxsize=16)
