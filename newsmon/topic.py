@@ -3,7 +3,12 @@ feed-entry decision built on it, the event extractor with the profile's words an
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +20,8 @@ from extractors.prefilter import PrefilterModel, build_prefilter
 from extractors.relevance import RelevanceModel, build_model
 from extractors.seeds import parse_seed
 from newsmon.profile import TopicProfile
+
+LOGGER = logging.getLogger(__name__)
 
 #: Kinds of place too large to be the centre of a story's region: their towns are not
 #: all the story's (a state's, a country's).
@@ -53,7 +60,77 @@ def _region(profile: TopicProfile) -> gazetteer.Region:
     if r.region_radius_km <= 0:
         return gazetteer.Region((), (), ())
     exclude = (*r.anchors, *r.themes, *r.negative)
-    return gazetteer.region(region_centres(profile), r.region_radius_km, exclude=exclude)
+    centres = region_centres(profile)
+    path = _region_cache_path(centres, r.region_radius_km, exclude)
+    cached = _read_region(path) if path is not None else None
+    if cached is not None:
+        return cached
+    found = gazetteer.region(centres, r.region_radius_km, exclude=exclude)
+    if path is not None:
+        _write_region(path, found)
+    return found
+
+
+# The region is the slowest thing a run builds (about a second of CPU: the gazetteer's
+# 180,000 places, word frequencies of the candidate names), and every run -- each a new
+# process when scheduled -- would build the same one again. It is kept in the user's
+# cache directory (``NEWSMON_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsmon`` or
+# ``~/.cache/newsmon``) under a key of everything it depends on: the centres, radius and
+# excluded words, the gazetteer's data file and code, and wordfreq's version. A cache
+# that cannot be read or written is skipped, never an error.
+
+
+def cache_dir() -> Path:
+    """Where newsmon keeps what it can rebuild (see above)."""
+    env = os.environ.get("NEWSMON_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsmon"
+
+
+def _region_cache_path(
+    centres: Sequence[tuple[float, float]], radius_km: float, exclude: Iterable[str]
+) -> Path | None:
+    try:
+        from importlib.metadata import version
+
+        data = gazetteer.DATA.stat()
+        code = Path(gazetteer.__file__).read_bytes()
+        key = json.dumps(
+            [
+                sorted(centres),
+                radius_km,
+                sorted({e.casefold() for e in exclude}),
+                [data.st_size, data.st_mtime_ns],
+                hashlib.sha256(code).hexdigest(),
+                version("wordfreq"),
+            ]
+        )
+    except (OSError, ValueError, ImportError):
+        return None
+    return cache_dir() / f"region-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+
+
+def _read_region(path: Path) -> gazetteer.Region | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return gazetteer.Region(*(tuple(str(x) for x in raw[f]) for f in _REGION_FIELDS))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_region(path: Path, found: gazetteer.Region) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({f: list(getattr(found, f)) for f in _REGION_FIELDS}))
+        os.replace(tmp, path)  # whole or absent, whoever writes it at the same time
+    except OSError as exc:
+        LOGGER.debug("region not cached (%s): %s", path, exc)
+
+
+_REGION_FIELDS = tuple(f.name for f in fields(gazetteer.Region))
 
 
 @lru_cache(maxsize=8)

@@ -4,6 +4,7 @@ one Prefect test harness for the few tests that run a real flow."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,9 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+# What newsmon caches (the places around a story) goes to a directory of this session's,
+# shared with the runs the tests start, not to the user's ~/.cache.
+os.environ.setdefault("NEWSMON_CACHE_DIR", tempfile.mkdtemp(prefix="newsmon-test-cache-"))
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
