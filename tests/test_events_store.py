@@ -483,3 +483,45 @@ def test_incremental_cluster_counts_equal_a_full_recount(fresh_db: Database) -> 
         for c in clusters:
             refresh_cluster(db, c[0], "2025-10-10T00:00:00+00:00")
     assert db.execute(f"SELECT id, {fields} FROM event_clusters ORDER BY id").fetchall() == clusters
+
+
+def test_an_unnamed_doer_joins_the_named_one_reported_earlier_in_the_same_article(
+    fresh_db: Database,
+) -> None:
+    """The events of an article are written together, after their clusters are found;
+    the same-role rule reads the events of the clusters, so what this article reported
+    before is written first: "Judge Ardent blocked the order" and, further down, "a
+    court blocked the order" that day are one event, with both rows and their full-text
+    entries in place."""
+    named = event(
+        event_type="COURT_RULING", actor="Mara Ardent", action="blocked", target="order",
+        location=None, quantity=None, quantity_value=None, quantity_unit=None,
+        evidence="U.S. District Judge Mara Ardent blocked the order on Tuesday.",
+        evidence_start=0, evidence_end=62,
+        extra=(("actor_role", "court"), ("actor_key", "Mara Ardent")),
+    )  # fmt: skip
+    unnamed = replace(
+        named, actor="a court", evidence="A court blocked the order that day.",
+        evidence_start=200, evidence_end=235,
+        extra=(("actor_role", "court"), ("actor_key", "a court")),
+    )  # fmt: skip
+    other = replace(named, event_type="STATEMENT", evidence_start=300, evidence_end=340)
+    a = article(fresh_db, "one.example")
+    stored = store(fresh_db, a, [named, other, unnamed])
+    assert len(stored.event_ids) == 3 and len(set(stored.event_ids)) == 3
+    rows = fresh_db.execute(
+        "SELECT id, cluster_id, evidence FROM events WHERE article_id = ? ORDER BY id", [a]
+    ).fetchall()
+    assert [r[0] for r in rows] == list(stored.event_ids)
+    ruling = {r[1] for r in rows if "blocked" in r[2] and r[0] != stored.event_ids[1]}
+    assert len(ruling) == 1, "the unnamed court made a cluster of its own"
+    (cid,) = ruling
+    first, mentions = fresh_db.execute(
+        "SELECT first_event_id, mentions FROM event_clusters WHERE id = ?", [cid]
+    ).fetchone()
+    assert (first, mentions) == (stored.event_ids[0], 2)
+    hits = fresh_db.execute(
+        "SELECT rowid FROM events_fts WHERE events_fts MATCH 'blocked' ORDER BY rowid"
+    ).fetchall()
+    assert [h[0] for h in hits] == list(stored.event_ids)
+    assert store(fresh_db, a, [named, other, unnamed]).event_ids == stored.event_ids
