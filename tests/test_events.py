@@ -1038,3 +1038,29 @@ def test_a_statement_carried_by_its_noun_has_its_speaker(sentence: str) -> None:
     e = only(sentence)
     assert e.event_type == "STATEMENT"
     assert e.actor in ("Irene Castell", "Harbor City Council")
+
+
+def test_a_concurring_justices_quoted_words_are_a_statement() -> None:
+    e = only(
+        "Justice Irene Castell, concurring, wrote that the stops met the “reasonable "
+        "suspicion” test on Monday."
+    )
+    assert (e.event_type, e.actor) == ("STATEMENT", "Irene Castell")
+    # a ruling's words quoted are the ruling the article reports, no statement
+    assert "STATEMENT" not in [
+        e.event_type
+        for e in events("Judge Paul Okafor wrote that the stops were “plainly unlawful.”")
+    ]
+
+
+def test_a_verb_after_but_is_its_own_clauses_not_a_reduced_relative() -> None:
+    found = events(
+        "The state sued the agency over the raids, but a judge ruled in favor of the agency."
+    )
+    assert [(e.event_type, e.actor) for e in found] == [
+        ("LAWSUIT", "state"),
+        ("COURT_RULING", "judge"),
+    ]
+    # a participle after a noun, with the sentence's verb elsewhere, stays a description
+    found = events("The agency released 40 people arrested in the raid on Monday.")
+    assert "ARREST_RAID" not in [e.event_type for e in found]
