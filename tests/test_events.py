@@ -1064,3 +1064,16 @@ def test_a_verb_after_but_is_its_own_clauses_not_a_reduced_relative() -> None:
     # a participle after a noun, with the sentence's verb elsewhere, stays a description
     found = events("The agency released 40 people arrested in the raid on Monday.")
     assert "ARREST_RAID" not in [e.event_type for e in found]
+
+
+def test_a_title_with_its_office_introduces_the_speaker() -> None:
+    text = (
+        "The Harbor Security Department said on Monday that the man was not a target.\n"
+        "“He was never pursued by our officers,” said Harbor Security Department Assistant "
+        "Secretary for Public Affairs Dana Whitfield.\n"
+    )
+    found = events(text, published="2025-07-14")
+    assert [(e.event_type, e.actor) for e in found] == [
+        ("STATEMENT", "Harbor Security Department"),
+        ("STATEMENT", "Dana Whitfield"),
+    ]
