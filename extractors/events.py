@@ -400,7 +400,9 @@ def _sentence_events(
         for k in [
             k
             for k, d in drafts.items()
-            if d.extra.get("trigger_kind") == "noun" and d.extra.get("actor_from") != "speaker"
+            if d.extra.get("trigger_kind") == "noun"
+            and d.extra.get("actor_from") != "speaker"
+            and not d.extra.get("_happened")
         ]:
             del drafts[k]
     # Reported speech that repeats an event the article already reported is a statement.

@@ -248,6 +248,8 @@ def trigger_event(
         planned=planned,
     )
     d.extra["trigger_kind"] = "noun" if sense.tag == "noun" else "verb"
+    if sense.tag == "noun" and _told_as_happening(rules, st, trig_i):
+        d.extra["_happened"] = "1"
     if from_speaker:
         d.extra["actor_from"] = "speaker"
     elif from_article:
@@ -262,6 +264,22 @@ def trigger_event(
         _target_for(st, cast, d, trig_i, mm)
         cast.saw(mm, actor)
     return d
+
+
+def _told_as_happening(rules: Rules, st: ParsedSentence, trig_i: int) -> bool:
+    """ "violent protests broke out", "the raids sparked protests": a noun whose own verb
+    says it happened (a day may come between: "protests Saturday led to clashes")."""
+    toks = st.toks
+    happening = _rx(rules, "happening")
+    nxt = trig_i + 1
+    if nxt + 1 < len(toks) and toks[nxt].cap:
+        nxt += 1
+    if any(
+        happening.match(st.text, toks[k].start) for k in range(trig_i + 1, min(nxt + 1, len(toks)))
+    ):
+        return True
+    causing = _rx(rules, "causing")
+    return any(causing.match(st.text, toks[k].start) for k in range(max(0, trig_i - 3), trig_i))
 
 
 def _gerund(st: ParsedSentence, trig_i: int) -> bool:

@@ -1077,3 +1077,24 @@ def test_a_title_with_its_office_introduces_the_speaker() -> None:
         ("STATEMENT", "Harbor Security Department"),
         ("STATEMENT", "Dana Whitfield"),
     ]
+
+
+def test_a_protest_told_as_happening_is_reported_beside_the_sentences_verb() -> None:
+    found = events(
+        "Gov. Peter Laine called up 300 guardsmen on Sunday after violent protests broke out "
+        "near the depot.",
+        published="2025-06-10",
+    )
+    assert sorted(e.event_type for e in found) == ["DEPLOY", "PROTEST"]
+    found = events(
+        "Gov. Peter Laine federalized the guard on June 7 after the agency's raids sparked "
+        "large protests downtown.",
+        published="2025-06-10",
+    )
+    assert sorted(e.event_type for e in found) == ["DEPLOY", "PROTEST"]
+    # a protest the sentence's event is about is no second event
+    found = events(
+        "Gov. Peter Laine called up 300 guardsmen on Sunday over the protests near the depot.",
+        published="2025-06-10",
+    )
+    assert [e.event_type for e in found] == ["DEPLOY"]
