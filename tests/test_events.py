@@ -1098,3 +1098,25 @@ def test_a_protest_told_as_happening_is_reported_beside_the_sentences_verb() -> 
         published="2025-06-10",
     )
     assert [e.event_type for e in found] == ["DEPLOY"]
+
+
+def test_a_participle_after_a_determiner_is_an_adjective() -> None:
+    found = events("Mayor Alma Whitcombe greeted the federalized guard units at the armory.")
+    assert "DEPLOY" not in [e.event_type for e in found]
+    e = only("Gov. Peter Laine federalized the guard units on Monday.", etype="DEPLOY")
+    assert e.actor == "Peter Laine"
+
+
+def test_what_a_party_argues_in_a_motion_is_the_motion_filed() -> None:
+    e = only(
+        "Harbor City attorneys argued in an emergency motion on Monday that the curfew "
+        "harms residents.",
+        published="2025-06-12",
+    )
+    assert (e.event_type, e.actor, e.event_date) == (
+        "LAWSUIT",
+        "Harbor City attorneys",
+        "2025-06-09",
+    )
+    e = only("Mayor Alma Whitcombe said in a statement that the curfew harms residents.")
+    assert e.event_type == "STATEMENT"
