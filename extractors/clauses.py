@@ -52,6 +52,10 @@ FUNCTION_WORDS = _words(
 _FINITE = _words("""will would can could must may might shall should does did do""")
 
 
+#: Conjunctions that open a clause of its own: the noun after them is its subject.
+_NEW_CLAUSE = _words("""but yet so""")
+
+
 BOUNDARY = _words(
     """; : — – after before when while because although though until unless whereas where
     whether if once as amid"""
@@ -412,6 +416,12 @@ def is_reduced_relative(rules: Rules, st: ParsedSentence, trig_i: int, sense: Se
     nxt = st.toks[trig_i + 1].low if trig_i + 1 < len(st.toks) else ""
     if not (nxt in _PREPOSITIONS or nxt in ("as", "during", "since", "after", "while", ",")):
         return False
+    if mm is not None:
+        b = tok_index(st.toks, mm.start) - 1
+        while b >= 0 and st.toks[b].low in ("the", "a", "an"):
+            b -= 1
+        if b >= 0 and st.toks[b].low in _NEW_CLAUSE:
+            return False  # "..., but a judge ruled in favor of": a new clause's own verb
     # A participle after a noun is a reduced relative only when the sentence has another
     # verb ("600 people arrested as part of X were released"); "Guard members arrived in
     # Illinois" is the sentence's own verb.

@@ -400,7 +400,9 @@ def _sentence_events(
         for k in [
             k
             for k, d in drafts.items()
-            if d.extra.get("trigger_kind") == "noun" and d.extra.get("actor_from") != "speaker"
+            if d.extra.get("trigger_kind") == "noun"
+            and d.extra.get("actor_from") != "speaker"
+            and not d.extra.get("_happened")
         ]:
             del drafts[k]
     # Reported speech that repeats an event the article already reported is a statement.
@@ -418,8 +420,14 @@ def _sentence_events(
     if speech is not None and "STATEMENT" not in drafts:
         verb_i, mm, actor = speech
         verb = toks[verb_i].low
-        quoting_ruling = judicial_actor(rules, actor) and verb in RULING_SPEECH and st.quotes
-        # (a court's written words quoted: the ruling the article reports, not a statement)
+        quoting_ruling = (
+            judicial_actor(rules, actor)
+            and verb in RULING_SPEECH
+            and st.quotes
+            and not DISSENT.search(s)
+        )
+        # (a court's written words quoted: the ruling the article reports, not a statement;
+        # a dissent's or a concurrence's words are the justice's own)
         # What a source told the reporter as a fact (a figure, what the police said
         # happened) is the report's material, not a public statement of a position;
         # quoted words stay statements.

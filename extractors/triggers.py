@@ -151,6 +151,14 @@ def trigger_event(
     ):
         return None  # "the arrest of", "Trump's order": a noun, read by its noun sense
     if (
+        sense.tag == "past"
+        and 0 < trig_i < len(toks) - 1
+        and toks[trig_i - 1].low in NOUN_BEFORE
+        and toks[trig_i - 1].low != "that"
+        and toks[trig_i + 1].text.isalpha()
+    ):
+        return None  # "the federalized National Guard": an adjective, not a verb
+    if (
         etype == "USE_OF_FORCE"
         and trig_i + 1 < len(toks)
         and toks[trig_i + 1].low == "back"
@@ -248,6 +256,11 @@ def trigger_event(
         planned=planned,
     )
     d.extra["trigger_kind"] = "noun" if sense.tag == "noun" else "verb"
+    if sense.tag == "noun" and (
+        _told_as_happening(rules, st, trig_i)
+        or (etype == "LAWSUIT" and _speech_in(rules, st, trig_i) is not None)
+    ):
+        d.extra["_happened"] = "1"
     if from_speaker:
         d.extra["actor_from"] = "speaker"
     elif from_article:
@@ -262,6 +275,39 @@ def trigger_event(
         _target_for(st, cast, d, trig_i, mm)
         cast.saw(mm, actor)
     return d
+
+
+def _told_as_happening(rules: Rules, st: ParsedSentence, trig_i: int) -> bool:
+    """ "violent protests broke out", "the raids sparked protests": a noun whose own verb
+    says it happened (a day may come between: "protests Saturday led to clashes")."""
+    toks = st.toks
+    happening = _rx(rules, "happening")
+    nxt = trig_i + 1
+    if nxt + 1 < len(toks) and toks[nxt].cap:
+        nxt += 1
+    if any(
+        happening.match(st.text, toks[k].start) for k in range(trig_i + 1, min(nxt + 1, len(toks)))
+    ):
+        return True
+    causing = _rx(rules, "causing")
+    return any(causing.match(st.text, toks[k].start) for k in range(max(0, trig_i - 3), trig_i))
+
+
+_FILING_DETERMINERS = frozenset(("a", "an", "the", "its", "their", "his", "her"))
+
+
+def _speech_in(rules: Rules, st: ParsedSentence, trig_i: int) -> int | None:
+    """ "State officials argued in an urgent motion", "the city said in its lawsuit": the
+    speech verb whose words a filing carries (its index), or ``None``."""
+    toks = st.toks
+    k = trig_i - 1
+    while k >= 0 and trig_i - k <= 2 and toks[k].text.isalpha() and toks[k].text.islower():
+        if toks[k].low in _FILING_DETERMINERS:
+            break
+        k -= 1  # up to two adjectives: "an urgent emergency motion"
+    if k < 2 or toks[k].low not in _FILING_DETERMINERS or toks[k - 1].low != "in":
+        return None
+    return k - 2 if toks[k - 2].low in rules.speech else None
 
 
 def _gerund(st: ParsedSentence, trig_i: int) -> bool:
@@ -380,6 +426,11 @@ def _noun_actor(
         return None
     # The subject of the verb that governs the noun, when that verb is one that makes the
     # noun happen: "X made arrests", "X filed a lawsuit" (not "X watched the raid").
+    if etype == "LAWSUIT":
+        vi = _speech_in(rules, st, trig_i)
+        if vi is not None:
+            # "State officials argued in an urgent motion": the filing is theirs.
+            return subject_of(st, cast, vi, etype, rules=rules)
     got = subject_of(st, cast, trig_i, etype, rules=rules)
     if got is not None:
         between = {t.low for t in toks[tok_index(toks, got[0].end) : trig_i]}

@@ -1065,3 +1065,85 @@ def test_alias_pattern_finds_whole_names_as_the_look_behind_regex_would() -> Non
         ], t
     assert [m.group() for m in fast.finditer(texts[1])] == ["Ardenne"]
     assert [m.group() for m in fast.finditer(texts[3])] == ["Vale"]
+
+
+def test_a_concurring_justices_quoted_words_are_a_statement() -> None:
+    e = only(
+        "Justice Irene Castell, concurring, wrote that the stops met the “reasonable "
+        "suspicion” test on Monday."
+    )
+    assert (e.event_type, e.actor) == ("STATEMENT", "Irene Castell")
+    # a ruling's words quoted are the ruling the article reports, no statement
+    assert "STATEMENT" not in [
+        e.event_type
+        for e in events("Judge Paul Okafor wrote that the stops were “plainly unlawful.”")
+    ]
+
+
+def test_a_verb_after_but_is_its_own_clauses_not_a_reduced_relative() -> None:
+    found = events(
+        "The state sued the agency over the raids, but a judge ruled in favor of the agency."
+    )
+    assert [(e.event_type, e.actor) for e in found] == [
+        ("LAWSUIT", "state"),
+        ("COURT_RULING", "judge"),
+    ]
+    # a participle after a noun, with the sentence's verb elsewhere, stays a description
+    found = events("The agency released 40 people arrested in the raid on Monday.")
+    assert "ARREST_RAID" not in [e.event_type for e in found]
+
+
+def test_a_title_with_its_office_introduces_the_speaker() -> None:
+    text = (
+        "The Harbor Security Department said on Monday that the man was not a target.\n"
+        "“He was never pursued by our officers,” said Harbor Security Department Assistant "
+        "Secretary for Public Affairs Dana Whitfield.\n"
+    )
+    found = events(text, published="2025-07-14")
+    assert [(e.event_type, e.actor) for e in found] == [
+        ("STATEMENT", "Harbor Security Department"),
+        ("STATEMENT", "Dana Whitfield"),
+    ]
+
+
+def test_a_protest_told_as_happening_is_reported_beside_the_sentences_verb() -> None:
+    found = events(
+        "Gov. Peter Laine called up 300 guardsmen on Sunday after violent protests broke out "
+        "near the depot.",
+        published="2025-06-10",
+    )
+    assert sorted(e.event_type for e in found) == ["DEPLOY", "PROTEST"]
+    found = events(
+        "Gov. Peter Laine federalized the guard on June 7 after the agency's raids sparked "
+        "large protests downtown.",
+        published="2025-06-10",
+    )
+    assert sorted(e.event_type for e in found) == ["DEPLOY", "PROTEST"]
+    # a protest the sentence's event is about is no second event
+    found = events(
+        "Gov. Peter Laine called up 300 guardsmen on Sunday over the protests near the depot.",
+        published="2025-06-10",
+    )
+    assert [e.event_type for e in found] == ["DEPLOY"]
+
+
+def test_a_participle_after_a_determiner_is_an_adjective() -> None:
+    found = events("Mayor Alma Whitcombe greeted the federalized guard units at the armory.")
+    assert "DEPLOY" not in [e.event_type for e in found]
+    e = only("Gov. Peter Laine federalized the guard units on Monday.", etype="DEPLOY")
+    assert e.actor == "Peter Laine"
+
+
+def test_what_a_party_argues_in_a_motion_is_the_motion_filed() -> None:
+    e = only(
+        "Harbor City attorneys argued in an emergency motion on Monday that the curfew "
+        "harms residents.",
+        published="2025-06-12",
+    )
+    assert (e.event_type, e.actor, e.event_date) == (
+        "LAWSUIT",
+        "Harbor City attorneys",
+        "2025-06-09",
+    )
+    e = only("Mayor Alma Whitcombe said in a statement that the curfew harms residents.")
+    assert e.event_type == "STATEMENT"
