@@ -282,6 +282,33 @@ def test_an_off_topic_item_is_recorded_not_fetched(
     assert len(_skipped_rows(db_path)) == 1
 
 
+def test_unseen_items_counts_what_is_neither_stored_nor_skipped(
+    db_path: str, general_feed: LocalServer, other_profile: TopicProfile
+) -> None:
+    """Before a run decides anything, ``unseen_items`` says how many listed items may be
+    new (the run starts its worker pool early when they are many): after one run, the
+    stored article and the item skipped as off the topic are both seen."""
+    profile = replace(other_profile, fetch=replace(other_profile.fetch, per_host_delay=0.0))
+    pipeline.prepare(db_path, profile)
+    feed = FeedSpec(general_feed.url("/feed.xml"))
+
+    def polls() -> list[pipeline.FeedPoll]:
+        state = pipeline.feed_states(db_path, [feed])[feed.url]
+        return [pipeline.poll_feed(feed, state, profile, allow_private_hosts=True)]
+
+    assert pipeline.unseen_items(db_path, polls()) == 2
+    _run(db_path, general_feed, other_profile)
+    listed = polls()
+    assert listed[0].not_modified or pipeline.unseen_items(db_path, listed) == 0
+    fresh = replace(
+        listed[0],
+        not_modified=False,
+        items=(*listed[0].items, _item("A new one", url=general_feed.url("/new"))),
+    )
+    assert pipeline.unseen_items(db_path, [fresh]) == 1
+    assert pipeline.unseen_items(db_path, [replace(fresh, error="HTTP 500")]) == 0
+
+
 def test_items_are_judged_again_when_the_profile_changes(
     db_path: str, general_feed: LocalServer, other_profile: TopicProfile
 ) -> None:

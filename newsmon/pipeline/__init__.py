@@ -67,7 +67,12 @@ from newsmon.pipeline.run import (
     run_profile,
     run_stages,
 )
-from newsmon.pipeline.selection import commit_validators, prefilter_for, record_polls
+from newsmon.pipeline.selection import (
+    commit_validators,
+    prefilter_for,
+    record_polls,
+    unseen_items,
+)
 from newsmon.pipeline.storing import store_chunk
 
 __all__ = [
@@ -105,6 +110,7 @@ __all__ = [
     "prepare",
     "process",
     "record_polls",
+    "unseen_items",
     "recorded_run",
     "run_profile",
     "run_stages",

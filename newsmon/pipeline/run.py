@@ -28,6 +28,7 @@ from newsmon import progress
 from newsmon.db import open_db
 from newsmon.learning import learned_profile
 from newsmon.pipeline.counts import (
+    MIN_CHUNK,
     add_chunk,
     add_polls,
     add_selection,
@@ -47,7 +48,12 @@ from newsmon.pipeline.records import (
     Processed,
     Selection,
 )
-from newsmon.pipeline.selection import commit_validators, prefilter_for, record_polls
+from newsmon.pipeline.selection import (
+    commit_validators,
+    prefilter_for,
+    record_polls,
+    unseen_items,
+)
 from newsmon.pipeline.storing import store_chunk
 from newsmon.profile import FeedSpec, TopicProfile, load_profile
 from newsmon.runlock import RunLock, RunLocked, skipped_result
@@ -211,6 +217,11 @@ def run_stages(
     )
     for message in add_polls(counts, polls):
         logger.warning(message)
+    if workers is None and default_workers() > 1 and unseen_items(db, polls) >= 2 * MIN_CHUNK:
+        # Enough new items that the pages may need the process pool: its fork server's
+        # imports (about a second) run now, beside the feed-entry decision and the first
+        # fetch, instead of holding up the first chunk.
+        start_forkserver()
 
     selection = stages.record_polls(
         db, polls, max_articles or profile.fetch.max_articles_per_run, profile

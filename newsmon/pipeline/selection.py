@@ -106,6 +106,25 @@ def commit_validators(db_path: str, polls: Sequence[FeedPoll]) -> int:
         db.close()
 
 
+def unseen_items(db_path: str, polls: Sequence[FeedPoll]) -> int:
+    """How many items the feeds list that are neither stored nor on record as skipped:
+    at most what ``record_polls`` will find new (read only; a few indexed queries)."""
+    by_canonical = {canonicalize_url(i.url): i for p in polls if not p.error for i in p.items}
+    if not by_canonical:
+        return 0
+    db = open_db(db_path, migrate=False)
+    try:
+        known = store.known_urls(db, [*by_canonical, *(i.url for i in by_canonical.values())])
+        judged_off = skipped.recorded(db, by_canonical)
+    finally:
+        db.close()
+    return sum(
+        1
+        for canonical, item in by_canonical.items()
+        if canonical not in known and item.url not in known and canonical not in judged_off
+    )
+
+
 def _all_accounted(db: sqlite_utils.Database, items: Sequence[FeedItem]) -> bool:
     by_canonical = {canonicalize_url(i.url): i for i in items}
     known = store.known_urls(db, [*by_canonical, *(i.url for i in by_canonical.values())])
