@@ -87,3 +87,39 @@ def test_auto_chunk_size_keeps_task_runs_few_and_chunks_bounded() -> None:
     assert len(list(pipeline.chunked(list(range(1000)), size))) == pipeline.CHUNKS_PER_RUN  # type: ignore[arg-type]
     # A huge backlog: chunks stop growing (memory), their number grows instead.
     assert pipeline.auto_chunk_size(100_000) == pipeline.MAX_CHUNK
+
+
+def test_the_pool_gives_what_one_process_gives(profile) -> None:
+    """Pages cleaned, scored and read in the worker pool (which gets the relevance model
+    built, from this process) come out as they do in one process: the same text,
+    relevance scores and decisions, events, in the same order."""
+    from newsmon.fetch import FetchResult
+
+    on = (
+        "Federal immigration agents detained {k} people outside a processing center near "
+        "Chicago on Tuesday, and the governor said the National Guard deployment was unlawful."
+    )
+    off = "The city's marathon drew {k} runners on Sunday, and the weather stayed mild."
+    pages = []
+    for i in range(pipeline.PARALLEL_MIN_PAGES + 4):
+        para = on if i % 3 else off
+        body = "".join(f"<p>{para.format(k=k + i)} Paragraph {k}.</p>" for k in range(12))
+        html = f"<html><head><title>Story {i}</title></head><body><article>{body}</article>"
+        url = f"http://127.0.0.1:9/story/{i}"
+        result = FetchResult(
+            url, url, 200, html.encode(), "text/html", "utf-8", None, None, False, 0.0
+        )
+        pages.append(pipeline.PageFetch(pipeline.PageTask(url, None, None), result))
+    alone, failed_alone = pipeline.process(pages, profile, workers=1)
+    pooled, failed_pooled = pipeline.process(pages, profile, workers=2)
+    assert not failed_alone and not failed_pooled
+    assert len(alone) == len(pooled) == len(pages)
+    assert {p.relevance.relevant for p in alone} == {True, False}
+    assert any(p.events for p in alone)
+    for a, b in zip(alone, pooled, strict=True):
+        assert (a.task, a.article, a.relevance, a.events) == (
+            b.task,
+            b.article,
+            b.relevance,
+            b.events,
+        )
