@@ -156,32 +156,75 @@ def figure_covered(
     return False
 
 
-def told_by_its_article(db: sqlite_utils.Database, alert: Alert) -> bool:
+def told_by_its_article(db: sqlite_utils.Database, profile: TopicProfile, alert: Alert) -> bool:
     """Whether the alert's article has raised a NEW_EVENT for this news already: one of
     the same type and date (one article tells a happening in several sentences, "ICE
     agents detained a man near a school Monday" ... "video showed three agents making
     the arrest", and when its reports land in two clusters the second is the same news),
-    or one from the same sentence (read as two types: "Illinois shot back in its own
-    filing Monday"). An article's second happening of the same kind the same day stays
-    in the event log without an alert."""
+    or one from the same sentence by the same doer, one part of the other, or a doer
+    unknown (one happening read as two types: "Illinois shot back in its own filing
+    Monday"). Two doers in one sentence are two happenings ("the governor sued as
+    crowds marched downtown Saturday"): each keeps its alert. An article's second
+    happening of the same kind the same day stays in the event log without an alert."""
     if alert.article_id is None:
         return False
-    return bool(
-        query_rows(
+    if query_rows(
+        db,
+        "SELECT 1 FROM alerts WHERE kind = ? AND article_id = ?"
+        " AND json_extract(details, '$.event_type') = ?"
+        " AND coalesce(json_extract(details, '$.event_date'), '') = ? LIMIT 1",
+        [
+            NEW_EVENT,
+            alert.article_id,
+            alert.details.get("event_type"),
+            alert.details.get("event_date") or "",
+        ],
+    ):
+        return True
+    doer = _doer(db, alert.event_id, alert.details.get("actor"))
+    containing = profile.containing()
+    return any(
+        _same_doer(profile, doer, _doer(db, row["event_id"], row["actor"]), containing)
+        for row in query_rows(
             db,
-            "SELECT 1 FROM alerts WHERE kind = ? AND article_id = ?"
-            " AND ((json_extract(details, '$.event_type') = ?"
-            " AND coalesce(json_extract(details, '$.event_date'), '') = ?)"
-            " OR json_extract(details, '$.evidence') = ?) LIMIT 1",
-            [
-                NEW_EVENT,
-                alert.article_id,
-                alert.details.get("event_type"),
-                alert.details.get("event_date") or "",
-                alert.details.get("evidence") or "",
-            ],
+            "SELECT event_id, json_extract(details, '$.actor') AS actor FROM alerts"
+            " WHERE kind = ? AND article_id = ? AND json_extract(details, '$.evidence') = ?",
+            [NEW_EVENT, alert.article_id, alert.details.get("evidence") or ""],
         )
     )
+
+
+def _doer(db: sqlite_utils.Database, event_id: int | None, actor: object) -> set[str]:
+    """The names of an alert's doer: the actor its headline gives and the key its
+    event was clustered by (the profile's canonical name, a person's name, a group's
+    role: "Illinois Gov. JB Pritzker" and "Pritzker" are one doer)."""
+    names = {str(actor)} if actor else set()
+    if event_id is not None:
+        for row in query_rows(
+            db,
+            "SELECT actor, json_extract(extra, '$.actor_key') AS actor_key FROM events"
+            " WHERE id = ?",
+            [event_id],
+        ):
+            names.update(str(v) for v in (row["actor"], row["actor_key"]) if v)
+    return {" ".join(n.split()) for n in names if n.strip()}
+
+
+def _same_doer(
+    profile: TopicProfile,
+    a: set[str],
+    b: set[str],
+    containing: Mapping[str, frozenset[str]],
+) -> bool:
+    """One doer (a name in common, or one part of the other in the profile), or one of
+    them not known: what cannot be told apart counts as the same."""
+    if not a or not b:
+        return True
+    if {n.casefold() for n in a} & {n.casefold() for n in b}:
+        return True
+    known_a = {_canonical(profile, "actors", n) or n for n in a}
+    known_b = {_canonical(profile, "actors", n) or n for n in b}
+    return any(_related(x, y, containing) for x in known_a for y in known_b)
 
 
 def _canonical(profile: TopicProfile, kind: str, text: str | None) -> str | None:
