@@ -724,7 +724,7 @@ def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # typ
 def test_one_sentence_alerts_once_per_doer(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
     """A second type read from one sentence by the same doer (named otherwise, or one
     part of the other) is the same happening: one alert. Two doers in one sentence are
-    two happenings: both alert."""
+    two happenings: both alert, unless one did its deed to the other (one scene)."""
     one = "Gov. Dana Whitfield hit back Monday with a filing in federal court."
     governor = json.dumps({"actor_key": "Dana Whitfield"})
     a = add_article(fresh_db, 1)
@@ -757,6 +757,19 @@ def test_one_sentence_alerts_once_per_doer(fresh_db, profile) -> None:  # type: 
                         extra=json.dumps({"actor_key": "protesters"}))  # fmt: skip
     raise_alerts(fresh_db, profile, event_ids=[signed, rallied], new_cluster_ids=[75, 76])
     assert [r["event_id"] for r in alerts(fresh_db, NEW_EVENT)][2:] == [signed, rallied]
+    # Two doers of one scene: the crowd the deputies sprayed is the residents' protest.
+    scene = "Deputies fired pepper spray at a crowd Sunday after residents gathered to protest."
+    d = add_article(fresh_db, 4)
+    agents = json.dumps({"actor_key": "unnamed agents", "actor_role": "force"})
+    crowd = json.dumps({"actor_key": "protesters", "actor_role": "crowd"})
+    sprayed = add_event(fresh_db, d, cluster_id=77, event_type="USE_OF_FORCE",
+                        actor="Deputies", action="fired pepper spray at a crowd", evidence=scene,
+                        extra=agents)  # fmt: skip
+    protested = add_event(fresh_db, d, cluster_id=78, event_type="PROTEST", actor="residents",
+                          action="gathered to protest", evidence=scene,
+                          extra=crowd)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[sprayed, protested], new_cluster_ids=[77, 78])
+    assert [r["event_id"] for r in alerts(fresh_db, NEW_EVENT)][4:] == [sprayed]
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,17 @@ before."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from extractors.cast import GENERIC_KEYS
+from extractors.lexicon import Rules, load_rules, words_in
 from newsmon.alerts.facts import (
     ANNOUNCED_OUTCOMES,
     OUTCOME_ALERTED,
@@ -181,50 +185,78 @@ def told_by_its_article(db: sqlite_utils.Database, profile: TopicProfile, alert:
         ],
     ):
         return True
-    doer = _doer(db, alert.event_id, alert.details.get("actor"))
+    rules = load_rules(profile.events)
+    doer = _doer(db, rules, alert.event_id, alert.details)
     containing = profile.containing()
-    return any(
-        _same_doer(profile, doer, _doer(db, row["event_id"], row["actor"]), containing)
-        for row in query_rows(
-            db,
-            "SELECT event_id, json_extract(details, '$.actor') AS actor FROM alerts"
-            " WHERE kind = ? AND article_id = ? AND json_extract(details, '$.evidence') = ?",
-            [NEW_EVENT, alert.article_id, alert.details.get("evidence") or ""],
-        )
-    )
+    for row in query_rows(
+        db,
+        "SELECT event_id, details FROM alerts"
+        " WHERE kind = ? AND article_id = ? AND json_extract(details, '$.evidence') = ?",
+        [NEW_EVENT, alert.article_id, alert.details.get("evidence") or ""],
+    ):
+        other = _doer(db, rules, row["event_id"], json.loads(row["details"] or "{}"))
+        if _same_doer(profile, doer, other, containing) or _one_scene(doer, other):
+            return True
+    return False
 
 
-def _doer(db: sqlite_utils.Database, event_id: int | None, actor: object) -> set[str]:
-    """The names of an alert's doer: the actor its headline gives and the key its
-    event was clustered by (the profile's canonical name, a person's name, a group's
-    role: "Illinois Gov. JB Pritzker" and "Pritzker" are one doer)."""
-    names = {str(actor)} if actor else set()
+@dataclass(frozen=True)
+class _Doer:
+    """Who did an alert's deed, and what they did to whom."""
+
+    #: The actor its headline gives and the key its event was clustered by (the
+    #: profile's canonical name, a person's name, a group's role: "Gov. Dana Whitfield"
+    #: and "Whitfield" are one doer).
+    names: frozenset[str]
+    #: What may name it as the one another doer's deed was done to: its names and, for
+    #: a group the text does not name ("neighbors"), every group word of its role ("a
+    #: crowd").
+    words: frozenset[str]
+    #: Its action and target.
+    deed: str
+
+
+def _doer(
+    db: sqlite_utils.Database, rules: Rules, event_id: int | None, details: Mapping[str, Any]
+) -> _Doer:
+    names = {str(details["actor"])} if details.get("actor") else set()
+    deed = " ".join(str(details.get(k) or "") for k in ("action", "target"))
+    role = key = None
     if event_id is not None:
         for row in query_rows(
             db,
-            "SELECT actor, json_extract(extra, '$.actor_key') AS actor_key FROM events"
-            " WHERE id = ?",
+            "SELECT actor, json_extract(extra, '$.actor_key') AS actor_key,"
+            " json_extract(extra, '$.actor_role') AS actor_role FROM events WHERE id = ?",
             [event_id],
         ):
             names.update(str(v) for v in (row["actor"], row["actor_key"]) if v)
-    return {" ".join(n.split()) for n in names if n.strip()}
+            role, key = row["actor_role"], row["actor_key"]
+    names = {" ".join(n.split()) for n in names if n.strip()}
+    words = set(names)
+    if role and key and GENERIC_KEYS.get(role) == key:
+        words.update(g for g, kind in rules.groups.items() if kind == role)
+    return _Doer(frozenset(names), frozenset(words), deed)
 
 
 def _same_doer(
-    profile: TopicProfile,
-    a: set[str],
-    b: set[str],
-    containing: Mapping[str, frozenset[str]],
+    profile: TopicProfile, a: _Doer, b: _Doer, containing: Mapping[str, frozenset[str]]
 ) -> bool:
     """One doer (a name in common, or one part of the other in the profile), or one of
     them not known: what cannot be told apart counts as the same."""
-    if not a or not b:
+    if not a.names or not b.names:
         return True
-    if {n.casefold() for n in a} & {n.casefold() for n in b}:
+    if {n.casefold() for n in a.names} & {n.casefold() for n in b.names}:
         return True
-    known_a = {_canonical(profile, "actors", n) or n for n in a}
-    known_b = {_canonical(profile, "actors", n) or n for n in b}
+    known_a = {_canonical(profile, "actors", n) or n for n in a.names}
+    known_b = {_canonical(profile, "actors", n) or n for n in b.names}
     return any(_related(x, y, containing) for x in known_a for y in known_b)
+
+
+def _one_scene(a: _Doer, b: _Doer) -> bool:
+    """Two doers of one scene: one did its deed to the other ("agents fired tear gas at
+    a crowd ... after neighbors gathered to protest an arrest": the protest is the
+    crowd the tear gas was fired at, not news of its own)."""
+    return bool((a.words and words_in(b.deed, a.words)) or (b.words and words_in(a.deed, b.words)))
 
 
 def _canonical(profile: TopicProfile, kind: str, text: str | None) -> str | None:
