@@ -721,6 +721,57 @@ def test_one_article_tells_one_happening_once(fresh_db, profile) -> None:  # typ
     assert len(alerts(fresh_db, NEW_EVENT)) == 4
 
 
+def test_one_sentence_alerts_once_per_doer(fresh_db, profile) -> None:  # type: ignore[no-untyped-def]
+    """A second type read from one sentence by the same doer (named otherwise, or one
+    part of the other) is the same happening: one alert. Two doers in one sentence are
+    two happenings: both alert, unless one did its deed to the other (one scene)."""
+    one = "Gov. Dana Whitfield hit back Monday with a filing in federal court."
+    governor = json.dumps({"actor_key": "Dana Whitfield"})
+    a = add_article(fresh_db, 1)
+    as_force = add_event(fresh_db, a, cluster_id=71, event_type="USE_OF_FORCE",
+                         actor="Gov. Dana Whitfield", action="hit back with a filing",
+                         evidence=one, extra=governor)  # fmt: skip
+    as_lawsuit = add_event(fresh_db, a, cluster_id=72, event_type="LAWSUIT",
+                           actor="Whitfield", action="filed in federal court", evidence=one,
+                           extra=governor)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[as_force, as_lawsuit], new_cluster_ids=[71, 72])
+    assert [r["event_id"] for r in alerts(fresh_db, NEW_EVENT)] == [as_force]
+    # One part of the other (the profile's ``part_of``): one doer.
+    part = "Officers of Immigration and Customs Enforcement stormed a warehouse Tuesday."
+    b = add_article(fresh_db, 2)
+    raid = add_event(fresh_db, b, cluster_id=73, event_type="ARREST_RAID",
+                     actor="Immigration and Customs Enforcement", action="stormed a warehouse",
+                     evidence=part)  # fmt: skip
+    sent = add_event(fresh_db, b, cluster_id=74, event_type="DEPLOY", actor="DHS",
+                     action="sent officers to a warehouse", evidence=part)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[raid, sent], new_cluster_ids=[73, 74])
+    assert [r["event_id"] for r in alerts(fresh_db, NEW_EVENT)] == [as_force, raid]
+    # Two doers: the governor's order and the crowd's march are two happenings.
+    two = "The governor signed an order Friday as marchers rallied outside the capitol."
+    c = add_article(fresh_db, 3)
+    signed = add_event(fresh_db, c, cluster_id=75, event_type="EXECUTIVE_ORDER",
+                       actor="Gov. Dana Whitfield", action="signed an order", evidence=two,
+                       extra=governor)  # fmt: skip
+    rallied = add_event(fresh_db, c, cluster_id=76, event_type="PROTEST", actor="marchers",
+                        action="rallied outside the capitol", evidence=two,
+                        extra=json.dumps({"actor_key": "protesters"}))  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[signed, rallied], new_cluster_ids=[75, 76])
+    assert [r["event_id"] for r in alerts(fresh_db, NEW_EVENT)][2:] == [signed, rallied]
+    # Two doers of one scene: the crowd the deputies sprayed is the residents' protest.
+    scene = "Deputies fired pepper spray at a crowd Sunday after residents gathered to protest."
+    d = add_article(fresh_db, 4)
+    agents = json.dumps({"actor_key": "unnamed agents", "actor_role": "force"})
+    crowd = json.dumps({"actor_key": "protesters", "actor_role": "crowd"})
+    sprayed = add_event(fresh_db, d, cluster_id=77, event_type="USE_OF_FORCE",
+                        actor="Deputies", action="fired pepper spray at a crowd", evidence=scene,
+                        extra=agents)  # fmt: skip
+    protested = add_event(fresh_db, d, cluster_id=78, event_type="PROTEST", actor="residents",
+                          action="gathered to protest", evidence=scene,
+                          extra=crowd)  # fmt: skip
+    raise_alerts(fresh_db, profile, event_ids=[sprayed, protested], new_cluster_ids=[77, 78])
+    assert [r["event_id"] for r in alerts(fresh_db, NEW_EVENT)][4:] == [sprayed]
+
+
 @pytest.mark.parametrize(
     ("fields", "headline"),
     [

@@ -5,13 +5,17 @@ before."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from extractors.cast import GENERIC_KEYS
+from extractors.lexicon import Rules, load_rules, words_in
 from newsmon.alerts.facts import (
     ANNOUNCED_OUTCOMES,
     OUTCOME_ALERTED,
@@ -156,32 +160,103 @@ def figure_covered(
     return False
 
 
-def told_by_its_article(db: sqlite_utils.Database, alert: Alert) -> bool:
+def told_by_its_article(db: sqlite_utils.Database, profile: TopicProfile, alert: Alert) -> bool:
     """Whether the alert's article has raised a NEW_EVENT for this news already: one of
     the same type and date (one article tells a happening in several sentences, "ICE
     agents detained a man near a school Monday" ... "video showed three agents making
     the arrest", and when its reports land in two clusters the second is the same news),
-    or one from the same sentence (read as two types: "Illinois shot back in its own
-    filing Monday"). An article's second happening of the same kind the same day stays
-    in the event log without an alert."""
+    or one from the same sentence by the same doer, one part of the other, or a doer
+    unknown (one happening read as two types: "Illinois shot back in its own filing
+    Monday"). Two doers in one sentence are two happenings ("the governor sued as
+    crowds marched downtown Saturday"): each keeps its alert. An article's second
+    happening of the same kind the same day stays in the event log without an alert."""
     if alert.article_id is None:
         return False
-    return bool(
-        query_rows(
+    if query_rows(
+        db,
+        "SELECT 1 FROM alerts WHERE kind = ? AND article_id = ?"
+        " AND json_extract(details, '$.event_type') = ?"
+        " AND coalesce(json_extract(details, '$.event_date'), '') = ? LIMIT 1",
+        [
+            NEW_EVENT,
+            alert.article_id,
+            alert.details.get("event_type"),
+            alert.details.get("event_date") or "",
+        ],
+    ):
+        return True
+    rules = load_rules(profile.events)
+    doer = _doer(db, rules, alert.event_id, alert.details)
+    containing = profile.containing()
+    for row in query_rows(
+        db,
+        "SELECT event_id, details FROM alerts"
+        " WHERE kind = ? AND article_id = ? AND json_extract(details, '$.evidence') = ?",
+        [NEW_EVENT, alert.article_id, alert.details.get("evidence") or ""],
+    ):
+        other = _doer(db, rules, row["event_id"], json.loads(row["details"] or "{}"))
+        if _same_doer(profile, doer, other, containing) or _one_scene(doer, other):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Doer:
+    """Who did an alert's deed, and what they did to whom."""
+
+    #: The actor its headline gives and the key its event was clustered by (the
+    #: profile's canonical name, a person's name, a group's role: "Gov. Dana Whitfield"
+    #: and "Whitfield" are one doer).
+    names: frozenset[str]
+    #: What may name it as the one another doer's deed was done to: its names and, for
+    #: a group the text does not name ("neighbors"), every group word of its role ("a
+    #: crowd").
+    words: frozenset[str]
+    #: Its action and target.
+    deed: str
+
+
+def _doer(
+    db: sqlite_utils.Database, rules: Rules, event_id: int | None, details: Mapping[str, Any]
+) -> _Doer:
+    names = {str(details["actor"])} if details.get("actor") else set()
+    deed = " ".join(str(details.get(k) or "") for k in ("action", "target"))
+    role = key = None
+    if event_id is not None:
+        for row in query_rows(
             db,
-            "SELECT 1 FROM alerts WHERE kind = ? AND article_id = ?"
-            " AND ((json_extract(details, '$.event_type') = ?"
-            " AND coalesce(json_extract(details, '$.event_date'), '') = ?)"
-            " OR json_extract(details, '$.evidence') = ?) LIMIT 1",
-            [
-                NEW_EVENT,
-                alert.article_id,
-                alert.details.get("event_type"),
-                alert.details.get("event_date") or "",
-                alert.details.get("evidence") or "",
-            ],
-        )
-    )
+            "SELECT actor, json_extract(extra, '$.actor_key') AS actor_key,"
+            " json_extract(extra, '$.actor_role') AS actor_role FROM events WHERE id = ?",
+            [event_id],
+        ):
+            names.update(str(v) for v in (row["actor"], row["actor_key"]) if v)
+            role, key = row["actor_role"], row["actor_key"]
+    names = {" ".join(n.split()) for n in names if n.strip()}
+    words = set(names)
+    if role and key and GENERIC_KEYS.get(role) == key:
+        words.update(g for g, kind in rules.groups.items() if kind == role)
+    return _Doer(frozenset(names), frozenset(words), deed)
+
+
+def _same_doer(
+    profile: TopicProfile, a: _Doer, b: _Doer, containing: Mapping[str, frozenset[str]]
+) -> bool:
+    """One doer (a name in common, or one part of the other in the profile), or one of
+    them not known: what cannot be told apart counts as the same."""
+    if not a.names or not b.names:
+        return True
+    if {n.casefold() for n in a.names} & {n.casefold() for n in b.names}:
+        return True
+    known_a = {_canonical(profile, "actors", n) or n for n in a.names}
+    known_b = {_canonical(profile, "actors", n) or n for n in b.names}
+    return any(_related(x, y, containing) for x in known_a for y in known_b)
+
+
+def _one_scene(a: _Doer, b: _Doer) -> bool:
+    """Two doers of one scene: one did its deed to the other ("agents fired tear gas at
+    a crowd ... after neighbors gathered to protest an arrest": the protest is the
+    crowd the tear gas was fired at, not news of its own)."""
+    return bool((a.words and words_in(b.deed, a.words)) or (b.words and words_in(a.deed, b.words)))
 
 
 def _canonical(profile: TopicProfile, kind: str, text: str | None) -> str | None:

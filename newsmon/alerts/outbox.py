@@ -54,7 +54,7 @@ def raise_alerts(
         if figures and figure_covered(db, profile.id, figures, alert.event_id):
             LOGGER.debug("no NEW_EVENT for event %s: a tracked figure", alert.event_id)
             continue
-        if told_by_its_article(db, alert):
+        if told_by_its_article(db, profile, alert):
             LOGGER.debug("no NEW_EVENT for event %s: its article told it", alert.event_id)
             continue
         if told_before(db, profile, alert):
