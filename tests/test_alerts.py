@@ -847,6 +847,25 @@ def test_one_sentence_alerts_once_per_doer(fresh_db, profile) -> None:  # type: 
              "evidence": "The appeals court put a hold on the order."},
             "The appeals court put a hold on the order — Chicago, Oct. 5",
         ),
+        (
+            # A happening told by its noun in a sentence about another: its own clause.
+            {"actor": "demonstrators", "event_type": "PROTEST",
+             "action": "protests Saturday led to clashes between agents and demonstrators",
+             "extra": json.dumps({"trigger": "protests", "trigger_kind": "noun"}),
+             "evidence": "The governor sent troops to the city, where protests Saturday led "
+                         "to clashes between agents and demonstrators."},
+            "Protests Saturday led to clashes between agents and demonstrators — Chicago, Oct. 5",
+        ),
+        (
+            # The words after a noun without its verb of happening: the sentence.
+            {"actor": "State officials", "event_type": "LAWSUIT",
+             "action": "motion Tuesday that the use of the military and the",
+             "extra": json.dumps({"trigger": "motion", "trigger_kind": "noun"}),
+             "evidence": "State officials argued in a motion Tuesday that the use of the "
+                         "military and the Guard was unlawful."},
+            "State officials argued in a motion Tuesday that the use of the military and the "
+            "Guard was unlawful. — Chicago, Oct. 5",
+        ),
     ],
 )  # fmt: skip
 def test_headlines_are_whole_phrases(fresh_db, profile, fields, headline) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from extractors.lexicon import load_rules
 from newsmon.alerts.text import one_line
 
 #: Words that are not a doer: an alert needs someone who did something.
@@ -185,6 +186,30 @@ _PAST_AS_BASE = frozenset(
 )
 
 
+def _noun_clause(ev: Mapping[str, Any]) -> str | None:
+    """A happening told by its noun inside a sentence about something else ("... troops
+    to the city, where protests Saturday led to clashes between agents and
+    demonstrators"): the words from the noun on ("Protests Saturday led to clashes
+    between agents and demonstrators"), which the event's action holds. The sentence
+    itself would open with the other happening, and read as its alert again."""
+    extra = event_extra(ev)
+    trigger = str(extra.get("trigger") or "").casefold()
+    action = _clean(ev.get("action"), 200)
+    if extra.get("trigger_kind") != "noun" or not trigger:
+        return None
+    if not action.casefold().startswith(trigger) or len(action.split()) < 4:
+        return None
+    if _clean(ev.get("evidence"), 600).casefold().startswith(trigger):
+        return None  # the sentence opens with the happening: it tells it best
+    # Only a clause with the noun's own verb of happening ("broke out", "led to") within
+    # its next words; the words after any other noun are a fragment ("motion Tuesday
+    # that the administration's use of ...").
+    verb = load_rules().objects_rx("happening").search(action)
+    if verb is None or len(action[: verb.start()].split()) > 3:
+        return None
+    return action[:1].upper() + action[1:]
+
+
 def _what(ev: Mapping[str, Any]) -> str | None:
     """ "Actor action" (and whom, when the action is a bare verb), or None when the
     parts do not make a sentence: the actor repeated inside the action ("Federal agents
@@ -234,7 +259,7 @@ def event_headline(ev: Mapping[str, Any]) -> str:
     cannot be written so (see :func:`headline_ok`)."""
     what = _what(ev) if headline_ok(ev) else None
     if what is None:
-        what = _clean(ev.get("evidence"), 200)
+        what = _noun_clause(ev) or _clean(ev.get("evidence"), 200)
     when = when_text(
         ev.get("event_date"), ev.get("article_published"), bool(ev.get("date_is_planned"))
     )
