@@ -143,6 +143,9 @@ _EVENT_COLUMNS = (
     " extractor_version, created_at, date_is_planned, extra, cluster_id"
 )
 
+#: Rows per INSERT statement (21 columns each, within SQLite's 32,766 parameters).
+_ROWS_PER_INSERT = 500
+
 
 class _EventRows:
     """Events of one article waiting to be inserted, with the ids they will have.
@@ -156,13 +159,23 @@ class _EventRows:
     def __init__(self, db: sqlite_utils.Database, revision: int | None) -> None:
         self.db = db
         self.revision = revision
-        self.next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM events").fetchone()[0])
+        self.next_id: int | None = None  # read at the first row
         self.rows: list[list[object]] = []
         self.firsts: list[tuple[int, int]] = []  # (event id, new cluster id)
 
-    def add(self, article_id: int, e: Event, created_at: str, cluster_id: int) -> int:
+    def add(
+        self, article_id: int, e: Event, created_at: str, cluster_id: int, *, first: bool
+    ) -> int:
+        """Queue the event's row; ``first``: the cluster was created for it, and has it
+        as its first event (set at the flush: the column refers to ``events``)."""
+        if self.next_id is None:
+            self.next_id = int(
+                self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM events").fetchone()[0]
+            )
         event_id = self.next_id
         self.next_id += 1
+        if first:
+            self.firsts.append((event_id, cluster_id))
         row: list[object] = [
             event_id,
             article_id,
@@ -190,11 +203,6 @@ class _EventRows:
         self.rows.append(row)
         return event_id
 
-    def first_of(self, cluster_id: int, event_id: int) -> None:
-        """The cluster created for this event has it as its first (set at the flush: the
-        column refers to ``events``)."""
-        self.firsts.append((event_id, cluster_id))
-
     def flush(self) -> None:
         columns = _EVENT_COLUMNS + (", revision" if self.revision is not None else "")
         for k in range(0, len(self.rows), _ROWS_PER_INSERT):
@@ -210,10 +218,6 @@ class _EventRows:
             )
         self.rows.clear()
         self.firsts.clear()
-
-
-#: Rows per INSERT statement (21 columns each, within SQLite's 32,766 parameters).
-_ROWS_PER_INSERT = 500
 
 
 def _nested(a: str | None, b: str | None, containing: Mapping[str, frozenset[str]]) -> bool:
@@ -596,9 +600,8 @@ def store_events(
     touched: dict[int, int] = {}  # cluster id -> events of this call in it
     existing = _existing_events(db, article_id, revision) if events else {}
     inserted: dict[int, int] = {}  # event id -> cluster id, for events inserted here
-    rows = _EventRows(db, revision) if events else None
+    rows = _EventRows(db, revision)
     for e in events:
-        assert rows is not None
         key = (e.evidence_start, e.event_type, e.extractor_version)
         if key in existing:
             event_ids.append(existing[key])
@@ -614,18 +617,16 @@ def store_events(
             # events_fts (the update trigger deletes and re-inserts the FTS entry).
             cid = _create_cluster(db, ce, None, article_id, reported, source, now)
             new_clusters.append(cid)
-            event_id = rows.add(article_id, e, now, cid)
-            rows.first_of(cid, event_id)
+            event_id = rows.add(article_id, e, now, cid, first=True)
         else:
-            event_id = rows.add(article_id, e, now, cid)
+            event_id = rows.add(article_id, e, now, cid, first=False)
             if cid not in new_clusters and cid not in joined:
                 joined.append(cid)
         existing[key] = event_id
         event_ids.append(event_id)
         inserted[event_id] = cid
         touched[cid] = touched.get(cid, 0) + 1
-    if rows is not None:
-        rows.flush()
+    rows.flush()
     first_new: dict[int, int] = {}  # cluster id -> its first event inserted here
     for eid, cid_of in inserted.items():
         first_new.setdefault(cid_of, eid)
