@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -184,7 +185,8 @@ def run_digest(
     if channels is None:
         channels = resolve_channels(profile, notify)
     redacted = tuple(c.redacted for c in channels)
-    if dry_run:
+    # A dry run stores and sends nothing, so it needs no lease.
+    with nullcontext() if dry_run else digest_lease(db):
         d = build_digest(
             db, profile, since=since, alert_ids=alert_ids, kinds=kinds, now=now, urgent=urgent
         )
@@ -192,15 +194,8 @@ def run_digest(
             return None
         for path in out:
             write_digest(d, path)
-        return DigestResult(d, None, "dry-run", channels=redacted)
-    with digest_lease(db):
-        d = build_digest(
-            db, profile, since=since, alert_ids=alert_ids, kinds=kinds, now=now, urgent=urgent
-        )
-        if d is None:
-            return None
-        for path in out:
-            write_digest(d, path)
+        if dry_run:
+            return DigestResult(d, None, "dry-run", channels=redacted)
         if not channels:
             LOGGER.warning("no delivery channel configured: the digest is only stored")
         digest_id = store_digest(db, d, now)
