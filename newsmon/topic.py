@@ -72,7 +72,7 @@ def _region(profile: TopicProfile) -> gazetteer.Region:
 
 
 # The region is the slowest thing a run builds (about a second of CPU: the gazetteer's
-# 180,000 places, word frequencies of the candidate names), and every run -- each a new
+# 47,000 places, word frequencies of the candidate names), and every run -- each a new
 # process when scheduled -- would build the same one again. It is kept in the user's
 # cache directory (``NEWSMON_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsmon`` or
 # ``~/.cache/newsmon``) under a key of everything it depends on: the centres, radius and
